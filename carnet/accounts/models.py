@@ -1,0 +1,76 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from carnet.accounts.enums import ESTABLISHMENT_PROFILES, Profile
+from carnet.core.tenancy import TenantQuerySet
+
+
+class UserQuerySet(TenantQuerySet):
+    pass
+
+
+class CarnetUserManager(UserManager.from_queryset(UserQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    """An account. ``username`` is the login (« Identifiant »), unique on the whole platform.
+
+    Establishment profiles belong to one establishment; inspectors and the platform
+    operator belong to none (inspectors are granted establishments by their heads).
+    """
+
+    profile = models.CharField(
+        "profil", max_length=20, choices=Profile.choices, default=Profile.OPERATOR
+    )
+    establishment = models.ForeignKey(
+        "establishments.Establishment",
+        verbose_name="établissement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+
+    objects = CarnetUserManager()
+
+    class Meta:
+        verbose_name = "compte"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["establishment"],
+                condition=Q(profile=Profile.ADMIN),
+                name="one_administrator_per_establishment",
+                violation_error_message="Cet établissement a déjà un compte administrateur.",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(profile__in=ESTABLISHMENT_PROFILES, establishment__isnull=False)
+                    | (~Q(profile__in=ESTABLISHMENT_PROFILES) & Q(establishment__isnull=True))
+                ),
+                name="establishment_matches_profile",
+                violation_error_message=(
+                    "Un compte administrateur, chef d'établissement, enseignant ou apprenant "
+                    "appartient à un établissement ; un inspecteur ou un opérateur à aucun."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        full = self.get_full_name()
+        return f"{full} ({self.username})" if full else self.username
+
+    def clean(self) -> None:
+        super().clean()
+        if self.profile in ESTABLISHMENT_PROFILES and self.establishment_id is None:
+            raise ValidationError({"establishment": "Ce profil appartient à un établissement."})
+        if self.profile not in ESTABLISHMENT_PROFILES and self.establishment_id is not None:
+            raise ValidationError(
+                {"establishment": "Ce profil n'appartient à aucun établissement."}
+            )
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username

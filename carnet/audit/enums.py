@@ -1,0 +1,11 @@
+from django.db import models
+
+
+class AuditAction(models.TextChoices):
+    IDENTITY_UPDATED = "identite_modifiee", "Identité de l'établissement modifiée"
+    TRANSFERS_UPDATED = "transferts_modifies", "Paramètres de transfert modifiés"
+    MASK_UPDATED = "masque_modifie", "Masque de saisie modifié"
+    MASK_RESET = "masque_reinitialise", "Masque de saisie réinitialisé"
+    IMAGE_UPLOADED = "image_ajoutee", "Image ajoutée"
+    IMAGE_DELETED = "image_supprimee", "Image supprimée"
+    ESTABLISHMENT_CREATED = "etablissement_cree", "Établissement créé"

@@ -1,0 +1,44 @@
+from django.conf import settings
+from django.utils.cache import patch_vary_headers
+
+from carnet.accounts.enums import ESTABLISHMENT_PROFILES
+
+
+class EstablishmentMiddleware:
+    """Puts the current establishment on the request: ``request.establishment``.
+
+    It is the signed-in user's establishment for establishment profiles, and None for
+    anyone else (anonymous, inspector, platform operator). Scoped querysets of a None
+    establishment are empty.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        request.establishment = None
+        if user is not None and user.is_authenticated and user.profile in ESTABLISHMENT_PROFILES:
+            request.establishment = user.establishment
+        return self.get_response(request)
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy and headers Django does not set itself.
+
+    Pages of signed-in users are never stored by the browser or a proxy: school computers
+    are shared, and the back button after « Se déconnecter » must not show a pupil list.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "Cache-Control" not in response:
+            response["Cache-Control"] = "no-store"
+        patch_vary_headers(response, ["HX-Request"])
+        return response

@@ -1,0 +1,103 @@
+"""Every page × every profile: allowed, refused (403), not found (404) or sent to the login page.
+
+A user of another establishment never sees establishment A's data.
+"""
+
+import pytest
+from django.urls import reverse
+
+from carnet.core.tests.factories import DivisionFactory, PupilFactory
+
+PROFILES = ["administrateur", "chef", "enseignant", "apprenant", "inspecteur", "admin_autre"]
+
+ADMIN_ONLY = {
+    "administrateur": 200,
+    "chef": 403,
+    "enseignant": 403,
+    "apprenant": 403,
+    "inspecteur": 403,
+    "admin_autre": 200,  # their own establishment's page
+}
+EVERYONE = dict.fromkeys(PROFILES, 200)
+
+PAGES = {
+    "core:home": EVERYONE,
+    "accounts:password_change": EVERYONE,
+    "establishments:identity": ADMIN_ONLY,
+    "establishments:transfers": ADMIN_ONLY,
+    "establishments:masks": ADMIN_ONLY,
+    "establishments:logo": ADMIN_ONLY,
+    "directory:divisions": ADMIN_ONLY,
+    "directory:pupils": ADMIN_ONLY,
+    "audit:events": {**ADMIN_ONLY, "chef": 200},
+    "referentials:list": EVERYONE,
+}
+
+
+@pytest.fixture
+def data_of_a(establishment, diplomas):
+    division = DivisionFactory(establishment=establishment, code="TMELEC-A", label="Terminale A")
+    PupilFactory(establishment=establishment, division=division, last_name="ZORGLUB", ine=None)
+    return division
+
+
+@pytest.mark.django_db
+class TestPageMatrix:
+    @pytest.mark.parametrize("url_name", PAGES)
+    @pytest.mark.parametrize("profile", PROFILES)
+    def test_status_and_isolation(self, url_name, profile, users, client_of, data_of_a):
+        response = client_of(users[profile]).get(reverse(url_name))
+        assert response.status_code == PAGES[url_name][profile]
+        if profile == "admin_autre":
+            body = response.content.decode()
+            for secret in ("Lycée professionnel A", "ZORGLUB", "TMELEC-A", "0442953W"):
+                assert secret not in body
+
+    @pytest.mark.parametrize("url_name", [*PAGES, "establishments:settings"])
+    def test_anonymous_is_sent_to_login(self, client, url_name):
+        response = client.get(reverse(url_name))
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("accounts:login"))
+
+    def test_settings_entry_redirects_the_administrator_to_the_first_tab(self, admin_client_a):
+        response = admin_client_a.get(reverse("establishments:settings"))
+        assert response.status_code == 302
+        assert response.url == reverse("establishments:identity")
+
+    @pytest.mark.parametrize("profile", ["chef", "enseignant", "apprenant", "inspecteur"])
+    def test_settings_entry_refused_to_others(self, profile, users, client_of):
+        assert client_of(users[profile]).get(reverse("establishments:settings")).status_code == 403
+
+    def test_referential_page_for_everyone(self, users, client_of, diplomas):
+        url = reverse("referentials:detail", args=["BP-MELEC"])
+        for profile in PROFILES:
+            assert client_of(users[profile]).get(url).status_code == 200
+        unknown = reverse("referentials:detail", args=["INCONNU"])
+        assert client_of(users["enseignant"]).get(unknown).status_code == 404
+
+
+@pytest.mark.django_db
+class TestObjectsOfAnotherEstablishment:
+    def test_division_of_a_is_not_found_for_b(self, users, client_of, data_of_a):
+        url = reverse("directory:pupils") + f"?division={data_of_a.pk}"
+        assert client_of(users["administrateur"]).get(url).status_code == 200
+        assert client_of(users["admin_autre"]).get(url).status_code == 404
+
+    def test_malformed_division_id_is_not_found(self, admin_client_a):
+        response = admin_client_a.get(reverse("directory:pupils") + "?division=abc")
+        assert response.status_code == 404
+
+    def test_post_endpoints_refuse_other_profiles(self, users, client_of):
+        for url in (
+            reverse("establishments:image_delete", args=["logo"]),
+            reverse("establishments:masks_reset") + "?diplome=BP-MELEC",
+            reverse("establishments:identity"),
+            reverse("establishments:transfers"),
+        ):
+            for profile in ("chef", "enseignant", "apprenant", "inspecteur"):
+                assert client_of(users[profile]).post(url, {}).status_code == 403
+
+    def test_platform_admin_is_closed_to_establishment_accounts(self, users, client_of):
+        response = client_of(users["administrateur"]).get("/plateforme/")
+        assert response.status_code == 302
+        assert "/plateforme/login/" in response.url

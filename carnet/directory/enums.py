@@ -1,0 +1,31 @@
+from django.db import models
+
+
+class Sex(models.TextChoices):
+    MALE = "M", "Masculin"
+    FEMALE = "F", "Féminin"
+
+
+class PupilStatus(models.TextChoices):
+    ACTIVE = "actif", "Actif"
+    LEFT = "sorti", "Sorti"
+
+
+class PupilSource(models.TextChoices):
+    SIECLE = "siecle", "SIECLE"
+    OUTSIDE_SIECLE = "hors_siecle", "Hors SIECLE"
+
+
+class StaffFunction(models.TextChoices):
+    """STS-web FONCTION codes."""
+
+    TEACHER = "ENS", "Enseignant"
+    MANAGEMENT = "DIR", "Direction"
+    EDUCATION = "EDU", "Conseiller principal d'éducation"
+    DOCUMENTATION = "DOC", "Professeur documentaliste"
+    OTHER = "AUTRE", "Autre personnel"
+
+
+class Civility(models.TextChoices):
+    MR = "M.", "M."
+    MRS = "Mme", "Mme"

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from carnet.directory import views
+
+app_name = "directory"
+
+urlpatterns = [
+    path("annuaire/divisions/", views.divisions, name="divisions"),
+    path("annuaire/eleves/", views.pupils, name="pupils"),
+]

@@ -1,0 +1,84 @@
+"""Administrator's lists of divisions and pupils.
+
+Searches are posted and kept in the session, so that a pupil's name never appears in a
+URL (nor in a server's access log); pagination and filters by id stay in the URL.
+"""
+
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from carnet.core.permissions import establishment_permission_required
+from carnet.core.tenancy import get_scoped_or_404
+from carnet.directory.enums import PupilStatus
+from carnet.directory.models import Division
+from carnet.directory.selectors import divisions_list, pupils_list
+
+PAGE_SIZE = 25
+
+
+lists_required = establishment_permission_required("directory.view_lists")
+
+
+def _search_term(request, key: str) -> str | None:
+    """On POST, store the search (or clear it) and return None: the caller redirects."""
+    session_key = f"search:{key}"
+    if request.method == "POST":
+        term = " ".join(request.POST.get("q", "").split())[:100]
+        if term and "clear" not in request.POST:
+            request.session[session_key] = term
+        else:
+            request.session.pop(session_key, None)
+        return None
+    return request.session.get(session_key, "")
+
+
+@require_http_methods(["GET", "POST"])
+@lists_required
+def divisions(request):
+    search = _search_term(request, "divisions")
+    if search is None:
+        return redirect("directory:divisions")
+    paginator = Paginator(
+        divisions_list(establishment=request.establishment, search=search), PAGE_SIZE
+    )
+    return render(
+        request,
+        "directory/divisions.html",
+        {"page_obj": paginator.get_page(request.GET.get("page")), "search": search},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@lists_required
+def pupils(request):
+    search = _search_term(request, "pupils")
+    if search is None:
+        return redirect(request.get_full_path())
+    division = None
+    division_id = request.GET.get("division", "")
+    if division_id:
+        if not division_id.isdigit():
+            raise Http404
+        division = get_scoped_or_404(Division, request.establishment, pk=int(division_id))
+    status = request.GET.get("statut", PupilStatus.ACTIVE)
+    queryset = pupils_list(
+        establishment=request.establishment, search=search, division=division, status=status
+    )
+    paginator = Paginator(queryset, PAGE_SIZE)
+    return render(
+        request,
+        "directory/pupils.html",
+        {
+            "page_obj": paginator.get_page(request.GET.get("page")),
+            "search": search,
+            "division": division,
+            "status": status,
+            "statuses": [("", "Tous"), *PupilStatus.choices],
+            "page_query": urlencode({"division": division.pk if division else "", "statut": status})
+            + "&",
+        },
+    )

@@ -1,0 +1,139 @@
+"""Logo and stamp images: decoded, checked and re-encoded by Pillow before anything is stored.
+
+``clean_image`` is pure (bytes in, clean bytes out, or ``ImageRefused`` with a French
+message); storage is done by the services.
+"""
+
+import io
+import re
+import struct
+import warnings
+from dataclasses import dataclass
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_SIDE = 4000
+ALLOWED_FORMATS = {"PNG": "png", "JPEG": "jpg"}
+
+# Markup or script inside an image file: the mark of a polyglot (an image that a browser
+# or another program could also read as HTML, SVG or script).
+POLYGLOT_MARKERS = re.compile(
+    rb"<\s*(script|html|svg|iframe|object|embed|body|\?php|!doctype)|javascript:", re.IGNORECASE
+)
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+class ImageRefused(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class CleanImage:
+    content: bytes
+    extension: str
+    content_type: str
+    width: int
+    height: int
+
+
+def _png_trailing_bytes(data: bytes) -> int:
+    """Bytes after the IEND chunk of a PNG (0 for a well-formed file)."""
+    offset = len(PNG_SIGNATURE)
+    while offset + 8 <= len(data):
+        (length,) = struct.unpack(">I", data[offset : offset + 4])
+        chunk_type = data[offset + 4 : offset + 8]
+        offset += 12 + length
+        if chunk_type == b"IEND":
+            return max(0, len(data) - offset)
+    return 0  # truncated: Pillow's full decode reports it
+
+
+def _jpeg_trailing_bytes(data: bytes) -> int:
+    stripped = data.rstrip(b"\x00")
+    if stripped.endswith(b"\xff\xd9"):
+        return 0
+    end = stripped.rfind(b"\xff\xd9")
+    return len(stripped) - (end + 2) if end >= 0 else 0
+
+
+def check_size(size: int) -> None:
+    """Refuse by size alone, before reading the file."""
+    if size == 0:
+        raise ImageRefused("Le fichier est vide. Choisissez une image PNG ou JPEG.")
+    if size > MAX_BYTES:
+        size_mb = size / (1024 * 1024)
+        raise ImageRefused(
+            f"Le fichier pèse {size_mb:.1f} Mo : la taille maximale est de 2 Mo. "
+            "Réduisez l'image avant de la télécharger."
+        )
+
+
+def clean_image(data: bytes) -> CleanImage:
+    check_size(len(data))
+    head = data[:1024].lstrip().lower()
+    if head.startswith((b"<?xml", b"<svg", b"<!doctype", b"<html")) or b"<svg" in head:
+        raise ImageRefused(
+            "Les images SVG ou HTML ne sont pas acceptées. Choisissez une image PNG ou JPEG."
+        )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data), formats=list(ALLOWED_FORMATS))
+            fmt = image.format
+            width, height = image.size
+            if width > MAX_SIDE or height > MAX_SIDE:
+                raise ImageRefused(
+                    f"L'image mesure {width} × {height} pixels : la taille maximale est de "
+                    f"{MAX_SIDE} × {MAX_SIDE} pixels. Réduisez-la avant de la télécharger."
+                )
+            image.load()
+    except ImageRefused:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageRefused(
+            f"L'image est beaucoup trop grande : la taille maximale est de {MAX_SIDE} × "
+            f"{MAX_SIDE} pixels. Réduisez-la avant de la télécharger."
+        ) from None
+    except UnidentifiedImageError:
+        raise ImageRefused(
+            "Ce fichier n'est pas une image PNG ou JPEG valide. Choisissez une image PNG ou JPEG."
+        ) from None
+    except (OSError, SyntaxError, ValueError, struct.error, EOFError):
+        raise ImageRefused(
+            "L'image est incomplète ou endommagée. Enregistrez-la de nouveau puis réessayez."
+        ) from None
+    trailing = _png_trailing_bytes(data) if fmt == "PNG" else _jpeg_trailing_bytes(data)
+    if trailing or POLYGLOT_MARKERS.search(data):
+        raise ImageRefused(
+            "Ce fichier contient autre chose qu'une image (données cachées ou code). "
+            "Enregistrez l'image de nouveau depuis un logiciel de dessin puis réessayez."
+        )
+    return _reencode(image, fmt)
+
+
+def _reencode(image: Image.Image, fmt: str) -> CleanImage:
+    image = ImageOps.exif_transpose(image)
+    if fmt == "JPEG":
+        mode = "RGB" if image.mode not in {"L", "RGB"} else image.mode
+        pixels = image.convert(mode)
+    else:
+        has_alpha = image.mode in {"RGBA", "LA", "PA"} or "transparency" in image.info
+        mode = "RGBA" if has_alpha else ("L" if image.mode in {"1", "L", "I;16"} else "RGB")
+        pixels = image.convert(mode)
+    # A fresh image from the pixels alone: no EXIF, no ICC, no text chunk, nothing but pixels.
+    fresh = Image.frombytes(pixels.mode, pixels.size, pixels.tobytes())
+    out = io.BytesIO()
+    if fmt == "JPEG":
+        fresh.save(out, format="JPEG", quality=90, optimize=True)
+    else:
+        fresh.save(out, format="PNG", optimize=True)
+    return CleanImage(
+        content=out.getvalue(),
+        extension=ALLOWED_FORMATS[fmt],
+        content_type="image/jpeg" if fmt == "JPEG" else "image/png",
+        width=fresh.width,
+        height=fresh.height,
+    )

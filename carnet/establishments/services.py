@@ -1,0 +1,290 @@
+"""Writes on establishments and their Paramètres. Each service is atomic and audits itself."""
+
+import secrets
+
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+
+from carnet.accounts.enums import Profile
+from carnet.accounts.models import User
+from carnet.audit.enums import AuditAction
+from carnet.audit.services import audit_event_record
+from carnet.core.identifiers import cnil_problem, normalize_cnil, normalize_uai
+from carnet.establishments.enums import ContextField, ImageKind
+from carnet.establishments.images import clean_image
+from carnet.establishments.models import EntryMaskLabel, Establishment
+from carnet.establishments.selectors import effective_mask_labels
+
+IDENTITY_FIELDS = ("name", "address", "postal_code", "city", "phone", "email", "academie", "uai")
+YES_NO = {True: "Oui", False: "Non"}
+
+
+def _display(establishment: Establishment, field: str) -> str:
+    value = getattr(establishment, field)
+    if field == "academie":
+        return establishment.get_academie_display() if value else ""
+    return value
+
+
+@transaction.atomic
+def establishment_create(
+    *,
+    uai: str,
+    name: str,
+    email: str,
+    admin_login: str,
+    admin_password: str,
+    academie: str = "",
+    actor: User | None = None,
+) -> Establishment:
+    """Create an establishment and its single administrator account, or nothing.
+
+    Raises ValidationError listing every problem (invalid or used UAI, weak password,
+    login taken) before anything is written.
+    """
+    problems: list[str] = []
+    establishment = Establishment(
+        uai=normalize_uai(uai), name=name.strip(), email=email.strip(), academie=academie
+    )
+    try:
+        establishment.full_clean()
+    except ValidationError as exc:
+        for messages in exc.message_dict.values():
+            problems.extend(messages)
+    login = admin_login.strip()
+    if not login:
+        problems.append("L'identifiant de l'administrateur est obligatoire.")
+    elif User.objects.filter(username__iexact=login).exists():
+        problems.append(f"L'identifiant « {login} » est déjà utilisé : choisissez-en un autre.")
+    admin = User(
+        username=login, profile=Profile.ADMIN, email=establishment.email, last_name="Administrateur"
+    )
+    try:
+        password_validation.validate_password(admin_password, admin)
+    except ValidationError as exc:
+        problems.extend(exc.messages)
+    if problems:
+        raise ValidationError(problems)
+    establishment.save()
+    admin.establishment = establishment
+    admin.set_password(admin_password)
+    admin.save()
+    audit_event_record(
+        establishment=establishment,
+        actor=actor,
+        action=AuditAction.ESTABLISHMENT_CREATED,
+        subject=establishment.uai,
+        changes={"Administrateur": ["", login]},
+    )
+    return establishment
+
+
+@transaction.atomic
+def establishment_admin_create(*, establishment: Establishment, login: str, password: str) -> User:
+    """The administrator account of an establishment that has none (one per establishment)."""
+    if User.objects.filter(establishment=establishment, profile=Profile.ADMIN).exists():
+        raise ValidationError("Cet établissement a déjà un compte administrateur.")
+    user = User(username=login, profile=Profile.ADMIN, establishment=establishment)
+    password_validation.validate_password(password, user)
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:
+        raise ValidationError("Cet établissement a déjà un compte administrateur.") from exc
+    return user
+
+
+@transaction.atomic
+def establishment_update_identity(
+    *, establishment: Establishment, data: dict, actor: User
+) -> dict[str, list[str]]:
+    """Save the identity (tab « Etablissement »). Returns the changes, also written to the audit."""
+    locked = Establishment.objects.select_for_update().get(pk=establishment.pk)
+    before = {field: _display(locked, field) for field in IDENTITY_FIELDS}
+    for field in IDENTITY_FIELDS:
+        if field in data:
+            value = data[field] or ""
+            setattr(locked, field, value.strip() if isinstance(value, str) else value)
+    locked.uai = normalize_uai(locked.uai)
+    locked.full_clean()
+    changes = {}
+    for field in IDENTITY_FIELDS:
+        after = _display(locked, field)
+        if after != before[field]:
+            label = Establishment._meta.get_field(field).verbose_name
+            changes[label[:1].upper() + label[1:]] = [before[field], after]
+    if changes:
+        locked.save()
+        audit_event_record(
+            establishment=locked, actor=actor, action=AuditAction.IDENTITY_UPDATED, changes=changes
+        )
+        for field in (*IDENTITY_FIELDS, "updated_at"):
+            setattr(establishment, field, getattr(locked, field))
+    return changes
+
+
+@transaction.atomic
+def establishment_update_transfers(
+    *,
+    establishment: Establishment,
+    cnil_number: str,
+    register_reference: bool,
+    enabled: bool,
+    actor: User,
+) -> dict[str, list[str]]:
+    """Save the Transferts tab. « Oui » needs a valid CNIL number (or register reference)."""
+    locked = Establishment.objects.select_for_update().get(pk=establishment.pk)
+    number = normalize_cnil(cnil_number)
+    if number:
+        problem = cnil_problem(number, register_reference=register_reference)
+        if problem:
+            raise ValidationError({"cnil_number": problem})
+    elif enabled:
+        raise ValidationError(
+            {
+                "cnil_number": (
+                    "Pour activer le transfert des données des élèves, saisissez d'abord le "
+                    "numéro de la déclaration CNIL de l'établissement (ou la référence de son "
+                    "registre RGPD)."
+                )
+            }
+        )
+    before = (locked.cnil_number, locked.cnil_is_register_reference, locked.transfers_enabled)
+    after = (number, bool(register_reference and number), enabled)
+    changes = {}
+    if before[0] != after[0]:
+        changes["Numéro de déclaration CNIL"] = [before[0], after[0]]
+    if before[1] != after[1]:
+        changes["Référence du registre RGPD"] = [YES_NO[before[1]], YES_NO[after[1]]]
+    if before[2] != after[2]:
+        changes["Transfert des données des élèves"] = [YES_NO[before[2]], YES_NO[after[2]]]
+    if changes:
+        fields = ("cnil_number", "cnil_is_register_reference", "transfers_enabled")
+        for field, value in zip(fields, after, strict=True):
+            setattr(locked, field, value)
+            setattr(establishment, field, value)
+        locked.save(update_fields=[*fields, "updated_at"])
+        audit_event_record(
+            establishment=locked, actor=actor, action=AuditAction.TRANSFERS_UPDATED, changes=changes
+        )
+    return changes
+
+
+@transaction.atomic
+def entry_mask_update(
+    *, establishment: Establishment, diploma, labels: dict[str, str], actor: User
+) -> dict[str, list[str]]:
+    """Save the labels of a diploma's masque de saisie. Empty labels are refused."""
+    cleaned = {}
+    errors = {}
+    for field in ContextField:
+        label = " ".join((labels.get(field.value) or "").split())
+        if not label:
+            errors[field.value] = (
+                f"L'intitulé du champ « {field.label} » ne peut pas être vide : saisissez un "
+                "intitulé ou réinitialisez le masque."
+            )
+        cleaned[field] = label
+    if errors:
+        raise ValidationError(errors)
+    current = effective_mask_labels(establishment=establishment, diploma=diploma)
+    changes = {}
+    for field, label in cleaned.items():
+        if label != current[field]:
+            changes[field.label] = [current[field], label]
+            EntryMaskLabel.objects.update_or_create(
+                establishment=establishment,
+                diploma=diploma,
+                field=field,
+                defaults={"label": label},
+            )
+    if changes:
+        audit_event_record(
+            establishment=establishment,
+            actor=actor,
+            action=AuditAction.MASK_UPDATED,
+            subject=diploma.title,
+            changes=changes,
+        )
+    return changes
+
+
+@transaction.atomic
+def entry_mask_reset(*, establishment: Establishment, diploma, actor: User) -> int:
+    """Back to the default labels for one diploma. Returns how many labels were custom."""
+    current = effective_mask_labels(establishment=establishment, diploma=diploma)
+    deleted, _ = EntryMaskLabel.objects.of(establishment).filter(diploma=diploma).delete()
+    changes = {
+        field.label: [current[field], field.label]
+        for field in ContextField
+        if current[field] != field.label
+    }
+    if deleted:
+        audit_event_record(
+            establishment=establishment,
+            actor=actor,
+            action=AuditAction.MASK_RESET,
+            subject=diploma.title,
+            changes=changes,
+        )
+    return deleted
+
+
+IMAGE_FIELDS = {ImageKind.LOGO: "logo", ImageKind.STAMP: "stamp"}
+
+
+def establishment_image_set(
+    *, establishment: Establishment, kind: ImageKind, data: bytes, actor: User
+) -> str:
+    """Store a logo or stamp after Pillow decoded and re-encoded it. Raises ImageRefused."""
+    image = clean_image(data)
+    name = default_storage.save(
+        f"etablissements/{secrets.token_hex(16)}.{image.extension}", ContentFile(image.content)
+    )
+    try:
+        with transaction.atomic():
+            locked = Establishment.objects.select_for_update().get(pk=establishment.pk)
+            field = IMAGE_FIELDS[ImageKind(kind)]
+            previous = getattr(locked, field)
+            setattr(locked, field, name)
+            locked.save(update_fields=[field, "updated_at"])
+            audit_event_record(
+                establishment=locked,
+                actor=actor,
+                action=AuditAction.IMAGE_UPLOADED,
+                subject=ImageKind(kind).label,
+                changes={"Dimensions": ["", f"{image.width} × {image.height} px"]},
+            )
+            if previous:
+                transaction.on_commit(lambda: default_storage.delete(previous))
+    except Exception:
+        default_storage.delete(name)
+        raise
+    setattr(establishment, field, name)
+    return name
+
+
+@transaction.atomic
+def establishment_image_delete(
+    *, establishment: Establishment, kind: ImageKind, actor: User
+) -> bool:
+    locked = Establishment.objects.select_for_update().get(pk=establishment.pk)
+    field = IMAGE_FIELDS[ImageKind(kind)]
+    previous = getattr(locked, field)
+    if not previous:
+        return False
+    setattr(locked, field, "")
+    locked.save(update_fields=[field, "updated_at"])
+    setattr(establishment, field, "")
+    audit_event_record(
+        establishment=locked,
+        actor=actor,
+        action=AuditAction.IMAGE_DELETED,
+        subject=ImageKind(kind).label,
+    )
+    transaction.on_commit(lambda: default_storage.delete(previous))
+    return True

@@ -1,0 +1,54 @@
+"""The Paramètres page: four tabs and the « Accès inspecteur » section.
+
+Without JavaScript each tab is a page; with htmx (hx-boost on the panel) only the panel
+(tab list + active tab) is swapped. Both are rendered from the same template.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+
+from carnet.core.permissions import establishment_permission_required
+from carnet.establishments.selectors import head_account_exists
+
+
+@dataclass(frozen=True)
+class Tab:
+    key: str
+    label: str
+    url_name: str
+
+
+TABS = (
+    Tab("etablissement", "Etablissement", "establishments:identity"),
+    Tab("transferts", "Transferts", "establishments:transfers"),
+    Tab("masque", "Masque de saisie", "establishments:masks"),
+    Tab("logo", "Logo", "establishments:logo"),
+)
+
+
+settings_required = establishment_permission_required("establishments.manage_settings")
+
+
+def render_tab(request, tab: str, context: dict):
+    context = {
+        "tabs": TABS,
+        "active_tab": tab,
+        "active_tab_label": next(t.label for t in TABS if t.key == tab),
+        "tab_template": f"establishments/includes/_tab_{tab}.html",
+        "establishment": request.establishment,
+        **context,
+    }
+    if request.htmx:
+        return render(request, "establishments/includes/_settings_panel.html", context)
+    context["head_account_exists"] = head_account_exists(establishment=request.establishment)
+    return render(request, "establishments/settings.html", context)
+
+
+def saved(request, message: str, url: str, tab_response):
+    """After a successful POST: the fresh tab for htmx, a redirect (PRG) otherwise."""
+    messages.success(request, message)
+    if request.htmx:
+        return tab_response()
+    return redirect(url)

@@ -1,0 +1,37 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from carnet.referentials.parser import parse_referential
+from carnet.referentials.services import referential_load
+
+
+class Command(BaseCommand):
+    help = "Charge (ou met à jour) des référentiels au format referentiel/1. Idempotent."
+
+    def add_arguments(self, parser):
+        parser.add_argument("files", nargs="+", metavar="FICHIER")
+
+    def handle(self, *args, files, **options):
+        parsed = []
+        failures = []
+        for name in files:
+            path = Path(name)
+            try:
+                content = path.read_bytes()
+            except OSError as exc:
+                failures.append(f"{name} : lecture impossible ({exc.strerror}).")
+                continue
+            result = parse_referential(content)
+            if result.referential is None:
+                failures.extend(f"{name} : {problem}" for problem in result.problems)
+            else:
+                parsed.append((name, result.referential))
+        if failures:
+            # Nothing is loaded when one file is wrong.
+            raise CommandError("Aucun référentiel chargé.\n" + "\n".join(failures))
+        with transaction.atomic():
+            outcomes = [(name, data, referential_load(data=data)) for name, data in parsed]
+        for name, data, outcome in outcomes:
+            self.stdout.write(f"{data.code} ({data.title}) : {outcome} — {name}")

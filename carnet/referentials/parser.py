@@ -1,0 +1,238 @@
+"""Reader of ``referentiel/1`` JSON files. Pure: bytes in, a typed référentiel and problems out."""
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+FORMAT = "referentiel/1"
+
+
+@dataclass(frozen=True)
+class TaskData:
+    code: str
+    label: str
+    autonomy: str
+    competencies: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ActivityData:
+    code: str
+    label: str
+    tasks: tuple[TaskData, ...]
+
+
+@dataclass(frozen=True)
+class CompetencyData:
+    code: str
+    label: str
+    criteria: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AttitudeData:
+    code: str
+    label: str
+
+
+@dataclass(frozen=True)
+class UnitData:
+    code: str
+    exam: str
+    label: str
+    coefficient: Decimal | None
+    competencies: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReferentialData:
+    code: str
+    cfd: str
+    title: str
+    level: str
+    mef_prefix: str
+    provenance: str
+    sha256: str
+    activities: tuple[ActivityData, ...] = ()
+    competencies: tuple[CompetencyData, ...] = ()
+    attitudes: tuple[AttitudeData, ...] = ()
+    units: tuple[UnitData, ...] = ()
+
+
+@dataclass
+class ParseResult:
+    referential: ReferentialData | None
+    problems: list[str] = field(default_factory=list)
+
+
+def _text(obj: dict, key: str, where: str, problems: list[str], required: bool = True) -> str:
+    value = obj.get(key, "")
+    if not isinstance(value, str):
+        problems.append(f"{where} : « {key} » doit être un texte.")
+        return ""
+    value = value.strip()
+    if required and not value:
+        problems.append(f"{where} : « {key} » est obligatoire.")
+    return value
+
+
+def _list(obj: dict, key: str, where: str, problems: list[str]) -> list:
+    value = obj.get(key, [])
+    if not isinstance(value, list):
+        problems.append(f"{where} : « {key} » doit être une liste.")
+        return []
+    return value
+
+
+def _codes(items: list, where: str, problems: list[str]) -> tuple[str, ...]:
+    codes = []
+    for item in items:
+        if isinstance(item, str) and item.strip():
+            codes.append(item.strip())
+        else:
+            problems.append(f"{where} : code de compétence invalide {item!r}.")
+    return tuple(codes)
+
+
+def parse_referential(content: bytes) -> ParseResult:
+    problems: list[str] = []
+    try:
+        raw = json.loads(content.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        return ParseResult(None, [f"Le fichier n'est pas en UTF-8 (octet {exc.start})."])
+    except json.JSONDecodeError as exc:
+        return ParseResult(
+            None, [f"JSON invalide, ligne {exc.lineno} colonne {exc.colno} : {exc.msg}."]
+        )
+    if not isinstance(raw, dict) or raw.get("format") != FORMAT:
+        return ParseResult(None, [f"Ce fichier n'est pas un référentiel au format « {FORMAT} »."])
+    where = "Diplôme"
+    head = {
+        key: _text(raw, key, where, problems)
+        for key in ("code", "cfd", "intitule", "niveau", "mef_prefix", "provenance")
+    }
+
+    competencies = []
+    for index, item in enumerate(_list(raw, "competences", where, problems), start=1):
+        if not isinstance(item, dict):
+            problems.append(f"Compétence n° {index} : objet attendu.")
+            continue
+        here = f"Compétence {item.get('code') or index}"
+        criteria = []
+        for crit in _list(item, "criteres", here, problems):
+            if isinstance(crit, str) and crit.strip():
+                criteria.append(crit.strip())
+            else:
+                problems.append(f"{here} : critère vide ou invalide.")
+        competencies.append(
+            CompetencyData(
+                _text(item, "code", here, problems),
+                _text(item, "intitule", here, problems),
+                tuple(criteria),
+            )
+        )
+    known = {c.code for c in competencies}
+
+    activities = []
+    for index, item in enumerate(_list(raw, "activites", where, problems), start=1):
+        if not isinstance(item, dict):
+            problems.append(f"Activité n° {index} : objet attendu.")
+            continue
+        here = f"Activité {item.get('code') or index}"
+        tasks = []
+        for t_index, task in enumerate(_list(item, "taches", here, problems), start=1):
+            if not isinstance(task, dict):
+                problems.append(f"{here}, tâche n° {t_index} : objet attendu.")
+                continue
+            t_here = f"Tâche {task.get('code') or t_index}"
+            codes = _codes(_list(task, "competences", t_here, problems), t_here, problems)
+            for code in codes:
+                if code not in known:
+                    problems.append(f"{t_here} : compétence {code} inconnue.")
+            tasks.append(
+                TaskData(
+                    _text(task, "code", t_here, problems),
+                    _text(task, "intitule", t_here, problems),
+                    _text(task, "autonomie", t_here, problems, required=False),
+                    codes,
+                )
+            )
+        activities.append(
+            ActivityData(
+                _text(item, "code", here, problems),
+                _text(item, "intitule", here, problems),
+                tuple(tasks),
+            )
+        )
+
+    attitudes = []
+    for index, item in enumerate(
+        _list(raw, "attitudes_professionnelles", where, problems), start=1
+    ):
+        if not isinstance(item, dict):
+            problems.append(f"Attitude n° {index} : objet attendu.")
+            continue
+        here = f"Attitude {item.get('code') or index}"
+        attitudes.append(
+            AttitudeData(
+                _text(item, "code", here, problems), _text(item, "intitule", here, problems)
+            )
+        )
+
+    units = []
+    for index, item in enumerate(_list(raw, "unites", where, problems), start=1):
+        if not isinstance(item, dict):
+            problems.append(f"Unité n° {index} : objet attendu.")
+            continue
+        here = f"Unité {item.get('code') or index}"
+        coefficient = None
+        if item.get("coefficient") is not None:
+            try:
+                coefficient = Decimal(str(item["coefficient"]))
+            except InvalidOperation:
+                problems.append(f"{here} : coefficient invalide.")
+        codes = _codes(_list(item, "competences", here, problems), here, problems)
+        for code in codes:
+            if code not in known:
+                problems.append(f"{here} : compétence {code} inconnue.")
+        units.append(
+            UnitData(
+                _text(item, "code", here, problems),
+                _text(item, "epreuve", here, problems, required=False),
+                _text(item, "intitule", here, problems),
+                coefficient,
+                codes,
+            )
+        )
+
+    for kind, items in (
+        ("compétence", competencies),
+        ("activité", activities),
+        ("attitude", attitudes),
+        ("unité", units),
+    ):
+        codes = [i.code for i in items]
+        for code in sorted({c for c in codes if codes.count(c) > 1}):
+            problems.append(f"Code de {kind} en double : {code}.")
+    task_codes = [t.code for a in activities for t in a.tasks]
+    for code in sorted({c for c in task_codes if task_codes.count(c) > 1}):
+        problems.append(f"Code de tâche en double : {code}.")
+
+    if problems:
+        return ParseResult(None, problems)
+    return ParseResult(
+        ReferentialData(
+            code=head["code"],
+            cfd=head["cfd"],
+            title=head["intitule"],
+            level=head["niveau"],
+            mef_prefix=head["mef_prefix"],
+            provenance=head["provenance"],
+            sha256=hashlib.sha256(content).hexdigest(),
+            activities=tuple(activities),
+            competencies=tuple(competencies),
+            attitudes=tuple(attitudes),
+            units=tuple(units),
+        )
+    )

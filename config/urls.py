@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Carnet Pro — administration de la plateforme"
+admin.site.site_title = "Carnet Pro"
+
+urlpatterns = [
+    path("", include("carnet.core.urls")),
+    path("", include("carnet.accounts.urls")),
+    path("", include("carnet.establishments.urls")),
+    path("", include("carnet.directory.urls")),
+    path("", include("carnet.referentials.urls")),
+    path("", include("carnet.audit.urls")),
+    path("plateforme/", admin.site.urls),
+]
+
+handler403 = "carnet.core.errors.forbidden"
+handler404 = "carnet.core.errors.not_found"
