@@ -1,5 +1,7 @@
 from django.conf import settings
+from django.contrib.auth import middleware as auth_middleware
 from django.utils.cache import patch_vary_headers
+from django_htmx.http import HttpResponseClientRedirect
 
 from carnet.accounts.enums import ESTABLISHMENT_PROFILES
 
@@ -41,4 +43,17 @@ class SecurityHeadersMiddleware:
         if user is not None and user.is_authenticated and "Cache-Control" not in response:
             response["Cache-Control"] = "no-store"
         patch_vary_headers(response, ["HX-Request"])
+        return response
+
+
+class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
+    """Django's LoginRequiredMiddleware; an htmx request of an expired session reloads the page.
+
+    Without this, htmx would swap the login page into the Paramètres panel.
+    """
+
+    def handle_no_permission(self, request, view_func):
+        response = super().handle_no_permission(request, view_func)
+        if getattr(request, "htmx", False):
+            return HttpResponseClientRedirect(response.url)
         return response

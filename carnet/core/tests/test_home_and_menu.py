@@ -1,0 +1,99 @@
+"""Home page per profile, the menus (no dead links), security headers."""
+
+import pytest
+from django.urls import reverse
+
+from carnet.core.tests.factories import PupilFactory, StaffMemberFactory
+from carnet.core.tests.html import soup, text
+
+HOME = reverse("core:home")
+
+
+@pytest.mark.django_db
+class TestAdministratorHome:
+    def test_shows_the_establishment_state(
+        self, admin_client_a, establishment, other_establishment
+    ):
+        PupilFactory.create_batch(4, establishment=establishment)
+        PupilFactory.create_batch(2, establishment=establishment, ine=None)
+        PupilFactory(establishment=establishment, ine=None, left=True)
+        PupilFactory.create_batch(3, establishment=other_establishment)
+        StaffMemberFactory.create_batch(2, establishment=establishment)
+        figures = {
+            div.dt.get_text(strip=True): div.dd.get_text(" ", strip=True)
+            for div in soup(admin_client_a.get(HOME)).select("dl.figures > div")
+        }
+        assert figures["Élèves actifs"] == "6"
+        assert figures["Élèves sans INE"].startswith("2")
+        assert figures["Enseignants"] == "2"
+        assert figures["Compte chef d'établissement"] == "oui"  # users fixture has one
+
+    def test_says_what_identity_is_missing(self, admin_client_a, establishment):
+        establishment.email = ""
+        establishment.save()
+        assert "il manque l'adresse électronique" in text(admin_client_a.get(HOME))
+
+    def test_complete_identity(self, admin_client_a):
+        assert "Identité complète" in text(admin_client_a.get(HOME))
+
+
+@pytest.mark.django_db
+class TestMenus:
+    def test_administrator_menu_has_the_three_entries_and_no_dead_link(self, admin_client_a):
+        page = soup(admin_client_a.get(HOME))
+        nav = page.find("nav", attrs={"aria-label": "Menu principal"})
+        top = [
+            (li.find("summary") or li.find(["a", "span"])).get_text(" ", strip=True)
+            for li in nav.select(":scope > ul > li")
+        ]
+        assert top == ["Gérer les imports ▾", "Gérer les profils utilisateurs ▾", "Paramètres"]
+        for link in nav.find_all("a"):
+            assert link["href"].startswith("/")
+        soon = [s.get_text(" ", strip=True) for s in nav.select(".menu-soon")]
+        assert "Importation des fichiers SIECLE bientôt" in soon
+        assert "Gestion des utilisateurs bientôt" in soon
+        for item in nav.select(".menu-soon"):
+            assert item.name == "span" and item.find_parent("a") is None
+
+    def test_every_menu_link_of_every_profile_answers_200(self, users, client_of, diplomas):
+        for profile in ("administrateur", "chef", "enseignant", "apprenant", "inspecteur"):
+            client = client_of(users[profile])
+            nav = soup(client.get(HOME)).find("nav", attrs={"aria-label": "Menu principal"})
+            for link in nav.find_all("a"):
+                assert client.get(link["href"], follow=True).status_code == 200, (profile, link)
+
+    def test_administrator_sees_no_pedagogical_entry(self, admin_client_a):
+        nav_text = text(admin_client_a.get(HOME))
+        for word in ("Scénarios", "Tableaux de bord", "passeport professionnel"):
+            assert word not in nav_text.split("Menu général")[0]
+
+    @pytest.mark.parametrize(
+        ("profile", "heading"),
+        [
+            ("chef", "Accueil du chef d'établissement"),
+            ("enseignant", "Bonjour"),
+            ("apprenant", "Bonjour"),
+            ("inspecteur", "Établissements accessibles"),
+        ],
+    )
+    def test_each_profile_has_its_home(self, users, client_of, profile, heading):
+        assert soup(client_of(users[profile]).get(HOME)).h1.get_text().startswith(heading)
+
+
+@pytest.mark.django_db
+class TestHeaders:
+    def test_csp_and_no_store_for_signed_in_pages(self, admin_client_a):
+        response = admin_client_a.get(HOME)
+        assert "default-src 'self'" in response["Content-Security-Policy"]
+        assert "script-src 'self'" in response["Content-Security-Policy"]
+        assert response["Cache-Control"] == "no-store"
+        assert response["X-Frame-Options"] == "DENY"
+
+    def test_no_inline_script_or_style_in_pages(self, admin_client_a):
+        page = soup(admin_client_a.get(reverse("establishments:identity")))
+        assert all(script.get("src") for script in page.find_all("script"))
+        assert page.find("style") is None
+        assert not page.select("[style]")
+        assert not [
+            tag for tag in page.find_all(True) if any(a.startswith("on") for a in tag.attrs)
+        ]

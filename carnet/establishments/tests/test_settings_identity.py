@@ -1,0 +1,137 @@
+"""Paramètres › Etablissement: the identity form, its checks, confirmation, audit."""
+
+import pytest
+from django.urls import reverse
+
+from carnet.audit.enums import AuditAction
+from carnet.audit.models import AuditEvent
+from carnet.core.tests.factories import PupilFactory
+from carnet.core.tests.html import soup, text
+from carnet.establishments.models import Establishment
+
+URL = reverse("establishments:identity")
+
+GOOD = {
+    "name": "Lycée professionnel Jean Jaurès",
+    "uai": "0442953W",
+    "address": "3 rue de la Forge",
+    "postal_code": "44000",
+    "city": "Nantes",
+    "academie": "nantes",
+    "phone": "02 40 00 00 00",
+    "email": "ce.0442953w@ac-nantes.fr",
+}
+
+
+def errors_of(response) -> str:
+    return " ".join(
+        p.get_text(" ", strip=True) for p in soup(response).select(".error, .alert-error")
+    )
+
+
+@pytest.mark.django_db
+class TestIdentityTab:
+    def test_page_shows_tabs_warning_and_labelled_fields(self, admin_client_a):
+        page = soup(admin_client_a.get(URL))
+        tabs = [a.get_text(strip=True) for a in page.select("nav.tabs a")]
+        assert tabs == ["Etablissement", "Transferts", "Masque de saisie", "Logo"]
+        assert page.select_one('nav.tabs a[aria-current="page"]').get_text(strip=True) == (
+            "Etablissement"
+        )
+        warning = page.find(string=lambda s: s and "seront nécessaires" in s).parent.get_text()
+        assert "nom, l'adresse électronique et le code UAI" in warning
+        for label in ("Nom de l'établissement", "Code UAI (RNE)", "Adresse électronique"):
+            tags = [
+                t for t in page.find_all("label") if t.get_text(strip=True).rstrip("*") == label
+            ]
+            assert len(tags) == 1 and page.find(id=tags[0]["for"]) is not None
+        assert page.find("button", string="Valider") is not None
+        assert page.find(id="acces-inspecteur") is not None
+
+    def test_valider_saves_and_audits_old_and_new_values(
+        self, admin_client_a, establishment, users
+    ):
+        response = admin_client_a.post(URL, GOOD, follow=True)
+        assert "ont été enregistrées" in text(response)
+        establishment.refresh_from_db()
+        assert establishment.name == GOOD["name"]
+        assert establishment.city == "Nantes"
+        event = AuditEvent.objects.get(action=AuditAction.IDENTITY_UPDATED)
+        assert event.actor == users["administrateur"]
+        assert event.changes["Nom de l'établissement"] == ["Lycée professionnel A", GOOD["name"]]
+        assert event.changes["Commune"] == ["Lyon", "Nantes"]
+        assert "Code UAI (RNE)" not in event.changes  # unchanged
+
+    def test_same_values_again_change_nothing(self, admin_client_a):
+        admin_client_a.post(URL, GOOD)
+        response = admin_client_a.post(URL, GOOD, follow=True)
+        assert "Aucune modification" in text(response)
+        assert AuditEvent.objects.filter(action=AuditAction.IDENTITY_UPDATED).count() == 1
+
+    def test_wrong_check_letter_is_refused_with_the_expected_letter(
+        self, admin_client_a, establishment
+    ):
+        response = admin_client_a.post(URL, {**GOOD, "uai": "0693046P"})
+        assert response.status_code == 200
+        assert "Le code UAI 0693046P n'est pas valide : la lettre clé attendue est L." in errors_of(
+            response
+        )
+        establishment.refresh_from_db()
+        assert establishment.uai == "0442953W"
+        assert establishment.name == "Lycée professionnel A"
+        assert not AuditEvent.objects.exists()
+
+    @pytest.mark.parametrize(
+        ("field", "value", "expected"),
+        [
+            ("uai", "12345", "7 chiffres suivis"),
+            ("uai", "", "obligatoire"),
+            ("postal_code", "6900", "5 chiffres"),
+            ("phone", "12", "10 chiffres"),
+            ("email", "pas-une-adresse", "adresse électronique valide"),
+        ],
+    )
+    def test_bad_input_gets_a_message_and_changes_nothing(
+        self, admin_client_a, establishment, field, value, expected
+    ):
+        response = admin_client_a.post(URL, {**GOOD, field: value})
+        assert expected in errors_of(response)
+        establishment.refresh_from_db()
+        assert establishment.name == "Lycée professionnel A"
+
+    def test_uai_of_another_establishment_is_refused(self, admin_client_a, other_establishment):
+        response = admin_client_a.post(URL, {**GOOD, "uai": other_establishment.uai})
+        assert "déjà utilisé par un autre établissement" in errors_of(response)
+
+    def test_lowercase_uai_is_normalised(self, admin_client_a, establishment):
+        admin_client_a.post(URL, {**GOOD, "uai": " 0756036d "})
+        establishment.refresh_from_db()
+        assert establishment.uai == "0756036D"
+
+    def test_changing_the_uai_with_pupils_asks_for_confirmation(
+        self, admin_client_a, establishment
+    ):
+        PupilFactory(establishment=establishment)
+        response = admin_client_a.post(URL, {**GOOD, "uai": "0756036D"})
+        page = soup(response)
+        assert "Cochez la case de confirmation" in errors_of(response)
+        assert page.find("input", attrs={"name": "confirm_uai_change"}) is not None
+        establishment.refresh_from_db()
+        assert establishment.uai == "0442953W"
+
+        admin_client_a.post(URL, {**GOOD, "uai": "0756036D", "confirm_uai_change": "on"})
+        establishment.refresh_from_db()
+        assert establishment.uai == "0756036D"
+        event = AuditEvent.objects.get(action=AuditAction.IDENTITY_UPDATED)
+        assert event.changes["Code UAI (RNE)"] == ["0442953W", "0756036D"]
+
+    def test_changing_the_uai_without_pupils_needs_no_confirmation(
+        self, admin_client_a, establishment
+    ):
+        admin_client_a.post(URL, {**GOOD, "uai": "0756036D"})
+        assert Establishment.objects.get(pk=establishment.pk).uai == "0756036D"
+
+    def test_missing_identity_is_listed(self, admin_client_a, establishment):
+        admin_client_a.post(URL, {**GOOD, "email": ""})
+        page = text(admin_client_a.get(URL))
+        assert "Il manque encore : l'adresse électronique." in page
