@@ -49,6 +49,8 @@ def establishment_create(
     establishment = Establishment(
         uai=normalize_uai(uai), name=name.strip(), email=email.strip(), academie=academie
     )
+    if not establishment.name:
+        problems.append("Le nom de l'établissement est obligatoire.")
     try:
         establishment.full_clean()
     except ValidationError as exc:
@@ -85,6 +87,10 @@ def establishment_create(
 @transaction.atomic
 def establishment_admin_create(*, establishment: Establishment, login: str, password: str) -> User:
     """The administrator account of an establishment that has none (one per establishment)."""
+    if User.objects.filter(username__iexact=login).exists():
+        raise ValidationError(
+            f"L'identifiant « {login} » est déjà utilisé : choisissez-en un autre."
+        )
     if User.objects.filter(establishment=establishment, profile=Profile.ADMIN).exists():
         raise ValidationError("Cet établissement a déjà un compte administrateur.")
     user = User(username=login, profile=Profile.ADMIN, establishment=establishment)

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 FORMAT = "referentiel/1"
+# Bounds of ExamUnit.coefficient (max_digits=4, decimal_places=1).
+MIN_COEFFICIENT, MAX_COEFFICIENT = Decimal(0), Decimal("999.9")
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,20 @@ class ParseResult:
     problems: list[str] = field(default_factory=list)
 
 
-def _text(obj: dict, key: str, where: str, problems: list[str], required: bool = True) -> str:
+# Longest value each key may hold (the database columns' sizes); labels are free text,
+# except the diploma's and the units' titles (MAX_TITLE).
+MAX_LENGTHS = {"code": 20, "cfd": 8, "niveau": 50, "mef_prefix": 11, "autonomie": 30, "epreuve": 20}
+MAX_TITLE = 255
+
+
+def _text(
+    obj: dict,
+    key: str,
+    where: str,
+    problems: list[str],
+    required: bool = True,
+    max_length: int | None = None,
+) -> str:
     value = obj.get(key, "")
     if not isinstance(value, str):
         problems.append(f"{where} : « {key} » doit être un texte.")
@@ -74,6 +89,9 @@ def _text(obj: dict, key: str, where: str, problems: list[str], required: bool =
     value = value.strip()
     if required and not value:
         problems.append(f"{where} : « {key} » est obligatoire.")
+    limit = max_length or MAX_LENGTHS.get(key)
+    if limit and len(value) > limit:
+        problems.append(f"{where} : « {key} » dépasse {limit} caractères.")
     return value
 
 
@@ -98,20 +116,26 @@ def _codes(items: list, where: str, problems: list[str]) -> tuple[str, ...]:
 def parse_referential(content: bytes) -> ParseResult:
     problems: list[str] = []
     try:
-        raw = json.loads(content.decode("utf-8"))
+        # utf-8-sig: a file saved by Windows' Notepad starts with a byte-order mark.
+        raw = json.loads(content.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         return ParseResult(None, [f"Le fichier n'est pas en UTF-8 (octet {exc.start})."])
     except json.JSONDecodeError as exc:
         return ParseResult(
-            None, [f"JSON invalide, ligne {exc.lineno} colonne {exc.colno} : {exc.msg}."]
+            None,
+            [
+                f"JSON invalide ligne {exc.lineno}, colonne {exc.colno} : vérifiez les "
+                "virgules, guillemets et accolades à cet endroit."
+            ],
         )
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
         return ParseResult(None, [f"Ce fichier n'est pas un référentiel au format « {FORMAT} »."])
     where = "Diplôme"
     head = {
         key: _text(raw, key, where, problems)
-        for key in ("code", "cfd", "intitule", "niveau", "mef_prefix", "provenance")
+        for key in ("code", "cfd", "niveau", "mef_prefix", "provenance")
     }
+    head["intitule"] = _text(raw, "intitule", where, problems, max_length=MAX_TITLE)
 
     competencies = []
     for index, item in enumerate(_list(raw, "competences", where, problems), start=1):
@@ -192,6 +216,19 @@ def parse_referential(content: bytes) -> ParseResult:
                 coefficient = Decimal(str(item["coefficient"]))
             except InvalidOperation:
                 problems.append(f"{here} : coefficient invalide.")
+            else:
+                # The column is DECIMAL(4, 1): NaN, infinities and values that do not fit
+                # would fail (or be rounded) at loading, or break every later read.
+                if not (
+                    coefficient.is_finite()
+                    and MIN_COEFFICIENT <= coefficient <= MAX_COEFFICIENT
+                    and coefficient == coefficient.quantize(Decimal("0.1"))
+                ):
+                    problems.append(
+                        f"{here} : coefficient invalide ({item['coefficient']}) : nombre de "
+                        "0 à 999,9 avec au plus une décimale attendu."
+                    )
+                    coefficient = None
         codes = _codes(_list(item, "competences", here, problems), here, problems)
         for code in codes:
             if code not in known:
@@ -200,7 +237,7 @@ def parse_referential(content: bytes) -> ParseResult:
             UnitData(
                 _text(item, "code", here, problems),
                 _text(item, "epreuve", here, problems, required=False),
-                _text(item, "intitule", here, problems),
+                _text(item, "intitule", here, problems, max_length=MAX_TITLE),
                 coefficient,
                 codes,
             )

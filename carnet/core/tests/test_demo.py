@@ -1,7 +1,7 @@
 import pytest
 from django.contrib.auth import authenticate
-from django.test import RequestFactory
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from carnet.accounts.enums import Profile
 from carnet.accounts.models import User

@@ -20,8 +20,8 @@ class Command(BaseCommand):
             path = Path(name)
             try:
                 content = path.read_bytes()
-            except OSError as exc:
-                failures.append(f"{name} : lecture impossible ({exc.strerror}).")
+            except OSError:
+                failures.append(f"{name} : fichier introuvable ou illisible.")
                 continue
             result = parse_referential(content)
             if result.referential is None:
