@@ -158,10 +158,17 @@ class MaskForm(forms.Form):
 class ImageUploadForm(forms.Form):
     file = forms.FileField(
         label="Fichier PNG ou JPEG (2 Mo et 4000 × 4000 pixels au plus)",
-        error_messages={"required": "Choisissez d'abord un fichier image PNG ou JPEG."},
+        error_messages={
+            "required": "Choisissez d'abord un fichier image PNG ou JPEG.",
+            "empty": "Le fichier est vide. Choisissez une image PNG ou JPEG.",
+        },
         widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg"}),
     )
 
     def __init__(self, *args, kind: ImageKind, **kwargs):
         super().__init__(*args, prefix=kind.value, **kwargs)
         self.kind = kind
+        # The logo's and the stamp's inputs are on one page: each label says which it is.
+        self.fields["file"].label = (
+            f"Fichier du {kind.label.lower()} : PNG ou JPEG (2 Mo et 4000 × 4000 pixels au plus)"
+        )

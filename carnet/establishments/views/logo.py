@@ -1,4 +1,5 @@
 import mimetypes
+from pathlib import PurePosixPath
 
 from django.contrib import messages
 from django.core.files.storage import default_storage
@@ -42,6 +43,8 @@ def _logo_page(request, forms=None):
         {
             "kind": kind,
             "name": getattr(establishment, IMAGE_FIELDS[kind]),
+            # Changes with each upload (random name), so the browser never shows a stale one.
+            "version": PurePosixPath(getattr(establishment, IMAGE_FIELDS[kind])).stem[:8],
             "form": forms.get(kind) or ImageUploadForm(kind=kind),
         }
         for kind in ImageKind
