@@ -169,6 +169,5 @@ class ImageUploadForm(forms.Form):
         super().__init__(*args, prefix=kind.value, **kwargs)
         self.kind = kind
         # The logo's and the stamp's inputs are on one page: each label says which it is.
-        self.fields["file"].label = (
-            f"Fichier du {kind.label.lower()} : PNG ou JPEG (2 Mo et 4000 × 4000 pixels au plus)"
-        )
+        name = f"Fichier du {kind.label.lower()}"
+        self.fields["file"].label = f"{name} : PNG ou JPEG (2 Mo et 4000 × 4000 pixels au plus)"
