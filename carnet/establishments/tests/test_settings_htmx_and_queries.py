@@ -1,5 +1,7 @@
 """The Paramètres tabs with htmx (partial = the same part of a full page) and their query counts."""
 
+import json
+
 import pytest
 from django.urls import reverse
 
@@ -66,6 +68,20 @@ class TestHtmxTabs:
         )
         assert response.status_code == 200
         assert "Le transfert des données des élèves est activé." in panel(response)
+
+    def test_htmx_save_of_the_name_updates_the_header_too(self, admin_client_a):
+        data = {"name": "Lycée Nouveau Nom", "uai": "0442953W", "email": "ce@lycee.invalid"}
+        response = admin_client_a.post(reverse("establishments:identity"), data, **HTMX)
+        header = soup(response).find(id="establishment-name")
+        assert header["hx-swap-oob"] == "true"
+        assert header.get_text(strip=True) == "Lycée Nouveau Nom"
+
+    def test_htmx_keeps_no_page_copy_in_the_browser(self, admin_client_a):
+        """Shared school computers: htmx's history cache (localStorage) is off."""
+        meta = soup(admin_client_a.get(TAB_URLS[0])).find("meta", attrs={"name": "htmx-config"})
+        config = json.loads(meta["content"])
+        assert config["historyCacheSize"] == 0
+        assert config["allowEval"] is False
 
     def test_session_expired_htmx_request_redirects_the_whole_page(self, client):
         response = client.get(TAB_URLS[0], **HTMX)

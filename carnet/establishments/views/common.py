@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django_htmx.http import replace_url
 
 from carnet.core.permissions import establishment_permission_required
 from carnet.establishments.selectors import head_account_exists
@@ -40,15 +41,21 @@ def render_tab(request, tab: str, context: dict):
         "establishment": request.establishment,
         **context,
     }
-    if request.htmx:
+    # htmx restoring a page of the browser history it no longer has in its cache asks for
+    # the page with HX-Request too: it needs the whole page, not the panel.
+    if request.htmx and not request.htmx.history_restore_request:
         return render(request, "establishments/includes/_settings_panel.html", context)
     context["head_account_exists"] = head_account_exists(establishment=request.establishment)
     return render(request, "establishments/settings.html", context)
 
 
 def saved(request, message: str, url: str, tab_response):
-    """After a successful POST: the fresh tab for htmx, a redirect (PRG) otherwise."""
+    """After a successful POST: the fresh tab for htmx, a redirect (PRG) otherwise.
+
+    For htmx the address bar also shows ``url``, as after the redirect: a reload must not
+    show the page the form was sent from (e.g. the reset confirmation of the masks).
+    """
     messages.success(request, message)
     if request.htmx:
-        return tab_response()
+        return replace_url(tab_response(), url)
     return redirect(url)
