@@ -38,7 +38,7 @@ run: install
 	@mkdir -p var
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_referentiel data/referentiels/*.json
-	$(MANAGE) load_demo
+	$(MANAGE) load_demo --force
 	@echo "Carnet Pro : http://$(HOST):$(PORT)/  (Ctrl+C pour arrêter)"
 	$(MANAGE) runserver $(HOST):$(PORT)
 

@@ -39,6 +39,14 @@ def users(establishment, other_establishment):
             username="admin.b", admin=True, establishment=other_establishment
         ),
         "chef_autre": UserFactory(username="chef.b", head=True, establishment=other_establishment),
+        # The platform operator: a Django superuser, of no establishment.
+        "operateur": UserFactory(
+            username="operateur",
+            profile="operateur",
+            establishment=None,
+            is_staff=True,
+            is_superuser=True,
+        ),
     }
 
 

@@ -125,7 +125,21 @@ def _ine(seed: int) -> str:
     return digits + CHECK_ALPHABET[int(digits) % 23]
 
 
+class DemoRefused(Exception):
+    pass
+
+
 def _user(login: str, profile: Profile, establishment, first_name: str, last_name: str) -> User:
+    existing = User.objects.filter(username=login).first()
+    if existing is not None and (
+        existing.profile != profile
+        or existing.establishment_id != getattr(establishment, "pk", None)
+    ):
+        # Never take over a real account that happens to have a demo login.
+        raise DemoRefused(
+            f"L'identifiant de démonstration « {login} » appartient déjà à un autre compte : "
+            "rien n'a été modifié."
+        )
     user, _ = User.objects.update_or_create(
         username=login,
         defaults={
@@ -157,6 +171,8 @@ def demo_load() -> list[DemoLogin]:
         },
     )
     year = school_year_current()
+    # The demo lives in the current school year only: last year's demo divisions go.
+    Division.objects.of(establishment).exclude(school_year=year).delete()
     diplomas = {d.code: d for d in Diploma.objects.all()}
     divisions = []
     for code, label, mef, diploma_code in DIVISIONS:

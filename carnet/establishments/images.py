@@ -71,6 +71,11 @@ def _jpeg_trailing_bytes(data: bytes) -> int:
     return len(stripped) - (end + 2) if end >= 0 else 0
 
 
+TOO_BIG = (
+    "Le fichier pèse plus de 2 Mo, la taille maximale. Réduisez l'image avant de la télécharger."
+)
+
+
 def check_size(size: int) -> None:
     """Refuse by size alone, before reading the file."""
     if size == 0:
@@ -140,12 +145,15 @@ def _reencode(image: Image.Image, fmt: str) -> CleanImage:
     transpose = UPRIGHT.get(_orientation(image))
     if transpose is not None:
         image = image.transpose(transpose)
+    if image.mode.startswith("I"):
+        # 16-bit (or 32-bit) grey: scaled to 8 bits; a plain convert would clip it to white.
+        image = image.convert("I").point(lambda value: value / 256).convert("L")
     if fmt == "JPEG":
         mode = "RGB" if image.mode not in {"L", "RGB"} else image.mode
         pixels = image.convert(mode)
     else:
         has_alpha = image.mode in {"RGBA", "LA", "PA"} or "transparency" in image.info
-        mode = "RGBA" if has_alpha else ("L" if image.mode in {"1", "L", "I;16"} else "RGB")
+        mode = "RGBA" if has_alpha else ("L" if image.mode in {"1", "L"} else "RGB")
         pixels = image.convert(mode)
     # A fresh image from the pixels alone: no EXIF, no ICC, no text chunk, nothing but pixels.
     fresh = Image.frombytes(pixels.mode, pixels.size, pixels.tobytes())

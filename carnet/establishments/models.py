@@ -2,7 +2,7 @@ from django.db import models
 
 from carnet.core.tenancy import TenantManager
 from carnet.core.validators import validate_uai
-from carnet.establishments.enums import Academie, ContextField
+from carnet.establishments.enums import Academie, ContextField, ImageKind
 
 
 class Establishment(models.Model):
@@ -56,6 +56,13 @@ class Establishment(models.Model):
     @property
     def identity_complete(self) -> bool:
         return not self.missing_identity
+
+    # The field holding each kind of image's storage name.
+    IMAGE_FIELDS = {ImageKind.LOGO: "logo", ImageKind.STAMP: "stamp"}
+
+    def image_name(self, kind: ImageKind) -> str:
+        """Storage name of the logo or stamp ("" when there is none)."""
+        return getattr(self, self.IMAGE_FIELDS[ImageKind(kind)])
 
 
 class EntryMaskLabel(models.Model):

@@ -47,7 +47,7 @@ class EstablishmentState:
 
 
 def establishment_state(*, establishment: Establishment) -> EstablishmentState:
-    """What the administrator's home shows: identity, counts (two queries)."""
+    """What the administrator's home shows: identity, counts (three queries)."""
     pupil_counts = Pupil.objects.of(establishment).aggregate(
         active=Count("pk", filter=Q(status=PupilStatus.ACTIVE)),
         without_ine=Count(

@@ -64,16 +64,29 @@ def establishment_create(
     admin = User(
         username=login, profile=Profile.ADMIN, email=establishment.email, last_name="Administrateur"
     )
+    if login:
+        try:
+            admin.clean_fields(exclude=["password", "establishment"])
+        except ValidationError as exc:
+            problems.extend(exc.messages)
     try:
         password_validation.validate_password(admin_password, admin)
     except ValidationError as exc:
         problems.extend(exc.messages)
     if problems:
         raise ValidationError(problems)
-    establishment.save()
-    admin.establishment = establishment
-    admin.set_password(admin_password)
-    admin.save()
+    try:
+        with transaction.atomic():
+            establishment.save()
+            admin.establishment = establishment
+            admin.set_password(admin_password)
+            admin.save()
+    except IntegrityError:
+        # Another creation with the same UAI or login won the race.
+        raise ValidationError(
+            "Le code UAI ou l'identifiant vient d'être utilisé par une autre création : "
+            "vérifiez puis recommencez."
+        ) from None
     audit_event_record(
         establishment=establishment,
         actor=actor,
@@ -82,26 +95,6 @@ def establishment_create(
         changes={"Administrateur": ["", login]},
     )
     return establishment
-
-
-@transaction.atomic
-def establishment_admin_create(*, establishment: Establishment, login: str, password: str) -> User:
-    """The administrator account of an establishment that has none (one per establishment)."""
-    if User.objects.filter(username__iexact=login).exists():
-        raise ValidationError(
-            f"L'identifiant « {login} » est déjà utilisé : choisissez-en un autre."
-        )
-    if User.objects.filter(establishment=establishment, profile=Profile.ADMIN).exists():
-        raise ValidationError("Cet établissement a déjà un compte administrateur.")
-    user = User(username=login, profile=Profile.ADMIN, establishment=establishment)
-    password_validation.validate_password(password, user)
-    user.set_password(password)
-    try:
-        with transaction.atomic():
-            user.save()
-    except IntegrityError as exc:
-        raise ValidationError("Cet établissement a déjà un compte administrateur.") from exc
-    return user
 
 
 @transaction.atomic
@@ -200,8 +193,13 @@ def entry_mask_update(
     current = effective_mask_labels(establishment=establishment, diploma=diploma)
     changes = {}
     for field, label in cleaned.items():
-        if label != current[field]:
-            changes[field.label] = [current[field], label]
+        if label == current[field]:
+            continue
+        changes[field.label] = [current[field], label]
+        if label == field.label:
+            # Back to the default: only labels that differ from it are stored.
+            EntryMaskLabel.objects.of(establishment).filter(diploma=diploma, field=field).delete()
+        else:
             EntryMaskLabel.objects.update_or_create(
                 establishment=establishment,
                 diploma=diploma,
@@ -240,9 +238,6 @@ def entry_mask_reset(*, establishment: Establishment, diploma, actor: User) -> i
     return deleted
 
 
-IMAGE_FIELDS = {ImageKind.LOGO: "logo", ImageKind.STAMP: "stamp"}
-
-
 def establishment_image_set(
     *, establishment: Establishment, kind: ImageKind, data: bytes, actor: User
 ) -> str:
@@ -254,7 +249,7 @@ def establishment_image_set(
     try:
         with transaction.atomic():
             locked = Establishment.objects.select_for_update().get(pk=establishment.pk)
-            field = IMAGE_FIELDS[ImageKind(kind)]
+            field = Establishment.IMAGE_FIELDS[ImageKind(kind)]
             previous = getattr(locked, field)
             setattr(locked, field, name)
             locked.save(update_fields=[field, "updated_at"])
@@ -279,7 +274,7 @@ def establishment_image_delete(
     *, establishment: Establishment, kind: ImageKind, actor: User
 ) -> bool:
     locked = Establishment.objects.select_for_update().get(pk=establishment.pk)
-    field = IMAGE_FIELDS[ImageKind(kind)]
+    field = Establishment.IMAGE_FIELDS[ImageKind(kind)]
     previous = getattr(locked, field)
     if not previous:
         return False

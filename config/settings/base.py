@@ -129,6 +129,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
+# Failed attempts are kept (they drive the lockout); successful logins are not logged:
+# login, address and browser of every sign-in would be personal data kept for nothing.
+AXES_DISABLE_ACCESS_LOG = True
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 LANGUAGE_CODE = "fr-fr"

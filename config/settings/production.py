@@ -10,8 +10,15 @@ from django.core.exceptions import ImproperlyConfigured
 from config.settings.base import *  # noqa: F403
 from config.settings.base import env_bool
 
-if not SECRET_KEY:  # noqa: F405
-    raise ImproperlyConfigured("SECRET_KEY doit être défini (variable d'environnement).")
+if len(SECRET_KEY) < 50:  # noqa: F405
+    raise ImproperlyConfigured(
+        "SECRET_KEY doit être défini (variable d'environnement) et compter au moins 50 "
+        "caractères aléatoires."
+    )
+if not os.environ.get("ALLOWED_HOSTS"):
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS doit être défini (variable d'environnement), par exemple carnet.example.org."
+    )
 if DEBUG:  # noqa: F405
     raise ImproperlyConfigured("DEBUG doit être désactivé en production.")
 

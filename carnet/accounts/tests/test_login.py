@@ -366,8 +366,8 @@ class TestProductionSettings:
         assert result.returncode == 0, result.stdout + result.stderr
         assert "System check identified no issues" in result.stdout
 
-    def test_check_deploy_would_catch_a_weak_key(self):
-        # The previous test is not vacuous: the same check fails on a short key.
+    def test_check_deploy_would_catch_a_missing_https_redirect(self):
+        # The previous test is not vacuous: the same check fails without the HTTPS redirect.
         result = self.run_manage(
             "check",
             "--deploy",
@@ -375,11 +375,33 @@ class TestProductionSettings:
             "WARNING",
             DJANGO_SETTINGS_MODULE="config.settings.production",
             DEBUG="0",
+            SECRET_KEY=secrets.token_urlsafe(48),
+            ALLOWED_HOSTS="carnet.example.org",
+            SECURE_SSL_REDIRECT="0",
+        )
+        assert result.returncode != 0
+        assert "security.W008" in result.stderr + result.stdout
+
+    def test_production_refuses_a_short_secret_key(self):
+        result = self.run_manage(
+            "check",
+            DJANGO_SETTINGS_MODULE="config.settings.production",
+            DEBUG="0",
             SECRET_KEY="trop-court",
             ALLOWED_HOSTS="carnet.example.org",
         )
         assert result.returncode != 0
-        assert "security.W009" in result.stderr + result.stdout
+        assert "compter au moins 50 caractères aléatoires" in result.stderr
+
+    def test_production_refuses_to_start_without_allowed_hosts(self):
+        result = self.run_manage(
+            "check",
+            DJANGO_SETTINGS_MODULE="config.settings.production",
+            DEBUG="0",
+            SECRET_KEY=secrets.token_urlsafe(48),
+        )
+        assert result.returncode != 0
+        assert "ALLOWED_HOSTS doit être défini" in result.stderr
 
     def test_production_refuses_to_start_without_secret_key(self):
         result = self.run_manage(
@@ -389,7 +411,7 @@ class TestProductionSettings:
             ALLOWED_HOSTS="carnet.example.org",
         )
         assert result.returncode != 0
-        assert "SECRET_KEY doit être défini (variable d'environnement)." in result.stderr
+        assert "SECRET_KEY doit être défini (variable d'environnement)" in result.stderr
 
     def test_production_refuses_debug(self):
         result = self.run_manage(

@@ -8,7 +8,15 @@ from django.urls import reverse
 
 from carnet.core.tests.factories import DivisionFactory, PupilFactory
 
-PROFILES = ["administrateur", "chef", "enseignant", "apprenant", "inspecteur", "admin_autre"]
+PROFILES = [
+    "administrateur",
+    "chef",
+    "enseignant",
+    "apprenant",
+    "inspecteur",
+    "admin_autre",
+    "operateur",
+]
 
 ADMIN_ONLY = {
     "administrateur": 200,
@@ -17,6 +25,7 @@ ADMIN_ONLY = {
     "apprenant": 403,
     "inspecteur": 403,
     "admin_autre": 200,  # their own establishment's page
+    "operateur": 403,  # a superuser gets no shortcut into an establishment
 }
 EVERYONE = dict.fromkeys(PROFILES, 200)
 
@@ -89,13 +98,22 @@ class TestObjectsOfAnotherEstablishment:
 
     def test_post_endpoints_refuse_other_profiles(self, users, client_of):
         for url in (
+            reverse("establishments:image_upload", args=["logo"]),
             reverse("establishments:image_delete", args=["logo"]),
+            reverse("establishments:masks") + "?diplome=BP-MELEC",
             reverse("establishments:masks_reset") + "?diplome=BP-MELEC",
             reverse("establishments:identity"),
             reverse("establishments:transfers"),
         ):
-            for profile in ("chef", "enseignant", "apprenant", "inspecteur"):
+            for profile in ("chef", "enseignant", "apprenant", "inspecteur", "operateur"):
                 assert client_of(users[profile]).post(url, {}).status_code == 403
+
+    def test_operator_gets_no_establishment_image(self, users, client_of):
+        url = reverse("establishments:image", args=["logo"])
+        assert client_of(users["operateur"]).get(url).status_code == 403
+
+    def test_platform_admin_is_open_to_the_operator(self, users, client_of):
+        assert client_of(users["operateur"]).get("/plateforme/").status_code == 200
 
     def test_platform_admin_is_closed_to_establishment_accounts(self, users, client_of):
         response = client_of(users["administrateur"]).get("/plateforme/")

@@ -1,20 +1,20 @@
 import pytest
 from django.contrib.auth import authenticate
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 
 from carnet.accounts.enums import Profile
 from carnet.accounts.models import User
 from carnet.core.demo import DEMO_PASSWORD, DEMO_UAI
 from carnet.core.identifiers import uai_problem
-from carnet.directory.models import Division, Pupil, StaffMember
+from carnet.directory.models import Division, Pupil, SchoolYear, StaffMember
 from carnet.establishments.models import Establishment
 
 
 @pytest.mark.django_db
 class TestDemo:
     def test_builds_the_demo_establishment_and_prints_one_login_per_profile(self, diplomas, capsys):
-        call_command("load_demo")
+        call_command("load_demo", "--force")
         out = capsys.readouterr().out
         establishment = Establishment.objects.get(uai=DEMO_UAI)
         assert uai_problem(establishment.uai) is None and establishment.identity_complete
@@ -35,7 +35,34 @@ class TestDemo:
         assert DEMO_PASSWORD in out
 
     def test_running_it_twice_changes_nothing(self, diplomas):
-        call_command("load_demo")
+        call_command("load_demo", "--force")
         counts = (Pupil.objects.count(), Division.objects.count(), User.objects.count())
-        call_command("load_demo")
+        call_command("load_demo", "--force")
         assert (Pupil.objects.count(), Division.objects.count(), User.objects.count()) == counts
+
+    def test_refused_outside_development_without_force(self, diplomas):
+        with pytest.raises(CommandError, match="DEBUG"):
+            call_command("load_demo")
+        assert not Establishment.objects.filter(uai=DEMO_UAI).exists()
+
+    def test_never_takes_over_a_real_account(self, diplomas, users):
+        real = users["enseignant"]
+        real.username = "sophie.perrin"  # a demo login
+        real.save()
+        with pytest.raises(CommandError, match="appartient déjà à un autre compte"):
+            call_command("load_demo", "--force")
+        real.refresh_from_db()
+        assert real.establishment.uai == "0442953W"
+        assert not Establishment.objects.filter(uai=DEMO_UAI).exists()
+
+    def test_a_new_school_year_moves_the_demo_without_leftovers(self, diplomas, monkeypatch):
+        call_command("load_demo", "--force")
+        monkeypatch.setattr(
+            "carnet.core.demo.school_year_current",
+            lambda: SchoolYear.objects.get_or_create(start_year=2099)[0],
+        )
+        call_command("load_demo", "--force")
+        divisions = Division.objects.filter(establishment__uai=DEMO_UAI)
+        assert divisions.count() == 3
+        assert set(divisions.values_list("school_year__start_year", flat=True)) == {2099}
+        assert Pupil.objects.filter(division__isnull=True).count() == 0

@@ -20,7 +20,6 @@ from carnet.audit.enums import AuditAction
 from carnet.audit.models import AuditEvent
 from carnet.core.tests.factories import EstablishmentFactory, UserFactory
 from carnet.establishments.models import Establishment
-from carnet.establishments.services import establishment_admin_create
 
 PASSWORD = "Lurçat-Électricité-2026!"
 NAME = "Lycée professionnel Jean Lurçat"
@@ -194,42 +193,19 @@ class TestRefusals:
 
 @pytest.mark.django_db
 class TestSingleAdministrator:
-    def test_service_refuses_a_second_administrator(self):
+    def test_model_validation_names_the_rule(self):
+        """What the platform operator's admin shows (Django validates constraints)."""
         create()
         establishment = Establishment.objects.get()
+        second = User(username="admin.bis", profile=Profile.ADMIN, establishment=establishment)
         with pytest.raises(ValidationError) as exc:
-            establishment_admin_create(
-                establishment=establishment, login="admin.bis", password=PASSWORD
-            )
+            second.validate_constraints()
         assert exc.value.messages == ["Cet établissement a déjà un compte administrateur."]
-        assert User.objects.filter(establishment=establishment).count() == 1
 
-    def test_service_names_a_taken_login_as_such(self):
-        UserFactory(username="admin.pris", inspector=True)
-        establishment = EstablishmentFactory(uai="0573690B")
-        with pytest.raises(ValidationError) as exc:
-            establishment_admin_create(
-                establishment=establishment, login="admin.pris", password=PASSWORD
-            )
-        assert "« admin.pris » est déjà utilisé" in exc.value.messages[0]
-
-    def test_service_creates_the_administrator_of_an_establishment_without_one(self):
-        establishment = EstablishmentFactory(uai="0573690B")
-        user = establishment_admin_create(
-            establishment=establishment, login="admin.0573690b", password=PASSWORD
-        )
-        assert user.profile == Profile.ADMIN
-        assert user.establishment == establishment
-        assert user.check_password(PASSWORD)
-
-    def test_service_applies_the_password_rule(self):
-        establishment = EstablishmentFactory(uai="0573690B")
-        with pytest.raises(ValidationError) as exc:
-            establishment_admin_create(
-                establishment=establishment, login="admin.0573690b", password="faible"
-            )
-        assert RULE in exc.value.messages
-        assert not User.objects.exists()
+    def test_admin_login_of_the_wrong_shape_is_refused(self):
+        message = refusal(**{"admin-login": "admin bad/<login>"})
+        assert "nom d’utilisateur valide" in message
+        assert not Establishment.objects.exists() and not User.objects.exists()
 
     def test_database_constraint_refuses_a_second_administrator(self):
         create()

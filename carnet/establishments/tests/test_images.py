@@ -478,3 +478,14 @@ class TestSizeLimits:
             check_size(MAX_BYTES + 1)
         assert TOO_HEAVY in caught.value.message
         assert "2,0 Mo" in caught.value.message  # French decimal comma
+
+
+class TestSixteenBitGrey:
+    def test_16_bit_grey_png_keeps_its_shades(self):
+        source = Image.new("I;16", (8, 8), 30000)
+        buffer = io.BytesIO()
+        source.save(buffer, format="PNG")
+        clean = clean_image(buffer.getvalue())
+        stored = Image.open(io.BytesIO(clean.content))
+        assert stored.mode == "L"
+        assert stored.getpixel((0, 0)) == 30000 // 256

@@ -175,7 +175,7 @@ REFUSED = [
     ("page.png", corpus.html_named_png, "Les images SVG ou HTML ne sont pas acceptées."),
     ("tronque.png", corpus.truncated_png, "L'image est incomplète ou endommagée."),
     ("bombe.png", corpus.bomb_png, "L'image est beaucoup trop grande"),
-    ("photo.jpg", corpus.heavy_jpeg, "la taille maximale est de 2 Mo"),
+    ("photo.jpg", corpus.heavy_jpeg, "Le fichier pèse plus de 2 Mo"),
     ("anime.gif", corpus.gif_with_script, "Ce fichier n'est pas une image PNG ou JPEG valide."),
     (
         "polyglotte.png",
@@ -241,6 +241,7 @@ class TestUploadRefused:
         assert stored_files() == []
 
     def test_3_mo_is_refused_without_being_decoded(self, admin_client_a, monkeypatch):
+        """The upload handler drops the file once past 2 MB, as it arrives; never decoded."""
         data = corpus.heavy_jpeg()
 
         def never(*args, **kwargs):
@@ -248,12 +249,16 @@ class TestUploadRefused:
 
         monkeypatch.setattr(Image, "open", never)
         response = post_image(admin_client_a, "logo", data, "photo.jpg")
-        size = f"{len(data) / (1024 * 1024):.1f}".replace(".", ",")
         assert errors_of(soup(response), "logo") == (
-            f"Le fichier pèse {size} Mo : la taille maximale est de 2 Mo. "
+            "Le fichier pèse plus de 2 Mo, la taille maximale. "
             "Réduisez l'image avant de la télécharger."
         )
         assert stored_files() == []
+
+    def test_exactly_2_mo_reaches_the_checks(self, admin_client_a):
+        data = b"\x89PNG\r\n\x1a\n" + b"\0" * (2 * 1024 * 1024 - 8)
+        response = post_image(admin_client_a, "logo", data, "limite.png")
+        assert "plus de 2 Mo" not in errors_of(soup(response), "logo")
 
     def test_unknown_kind_is_404(self, admin_client_a):
         response = post_image(admin_client_a, "signature", corpus.good_png(), "s.png")

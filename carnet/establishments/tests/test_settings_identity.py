@@ -135,3 +135,32 @@ class TestIdentityTab:
         admin_client_a.post(URL, {**GOOD, "email": ""})
         page = text(admin_client_a.get(URL))
         assert "Il manque encore : l'adresse électronique." in page
+
+
+@pytest.mark.django_db
+class TestOperatorAdmin:
+    def test_operator_edit_is_audited_and_transfers_are_read_only(
+        self, users, client_of, establishment
+    ):
+        client = client_of(users["operateur"])
+        url = reverse("admin:establishments_establishment_change", args=[establishment.pk])
+        page = soup(client.get(url))
+        assert page.find("input", attrs={"name": "cnil_number"}) is None
+        assert page.find("input", attrs={"name": "transfers_enabled"}) is None
+        data = {**GOOD, "transfers_enabled": "on", "cnil_number": "123"}
+        response = client.post(url, data)
+        assert response.status_code == 302
+        establishment.refresh_from_db()
+        assert establishment.name == GOOD["name"]
+        assert not establishment.transfers_enabled and establishment.cnil_number == ""
+        event = AuditEvent.objects.get(action=AuditAction.IDENTITY_UPDATED)
+        assert event.actor == users["operateur"]
+        assert event.changes["Nom de l'établissement"] == ["Lycée professionnel A", GOOD["name"]]
+
+    def test_operator_admin_refuses_an_invalid_uai(self, users, client_of):
+        client = client_of(users["operateur"])
+        response = client.post(
+            reverse("admin:establishments_establishment_add"), {**GOOD, "uai": "0693046P"}
+        )
+        assert "la lettre clé attendue est L" in text(response)
+        assert not AuditEvent.objects.exists()

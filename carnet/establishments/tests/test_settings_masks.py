@@ -7,6 +7,7 @@ from carnet.audit.enums import AuditAction
 from carnet.audit.models import AuditEvent
 from carnet.core.tests.html import soup, text
 from carnet.establishments.enums import ContextField
+from carnet.establishments.models import EntryMaskLabel
 from carnet.establishments.selectors import effective_mask_labels
 
 URL = reverse("establishments:masks")
@@ -100,3 +101,11 @@ class TestMasksTab:
 
     def test_no_diploma_loaded_says_so(self, admin_client_a):
         assert "Aucun référentiel n'est chargé" in text(admin_client_a.get(URL))
+
+    def test_typing_the_default_back_stores_nothing(self, admin_client_a, establishment, diplomas):
+        url = URL + "?diplome=BP-MELEC"
+        admin_client_a.post(url, {**DEFAULTS, "liens": "Ressources", "diplome": "BP-MELEC"})
+        assert EntryMaskLabel.objects.of(establishment).count() == 1
+        admin_client_a.post(url, {**DEFAULTS, "diplome": "BP-MELEC"})
+        assert EntryMaskLabel.objects.of(establishment).count() == 0
+        assert values(admin_client_a.get(url)) == DEFAULTS

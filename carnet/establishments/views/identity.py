@@ -6,7 +6,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from carnet.directory.selectors import establishment_has_pupils
 from carnet.establishments.forms import IdentityForm
 from carnet.establishments.services import establishment_update_identity
-from carnet.establishments.views.common import render_tab, saved, settings_required
+from carnet.establishments.views.common import (
+    add_service_errors,
+    render_tab,
+    saved,
+    settings_required,
+)
 
 
 @require_GET
@@ -38,8 +43,7 @@ def identity(request):
                 establishment=establishment, data=data, actor=request.user
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             message = (
                 "Les informations de l'établissement ont été enregistrées."

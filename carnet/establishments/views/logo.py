@@ -9,11 +9,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from carnet.core.permissions import establishment_permission_required
+from carnet.core.uploads import upload_limit
 from carnet.establishments.enums import ImageKind
 from carnet.establishments.forms import ImageUploadForm
-from carnet.establishments.images import ImageRefused, check_size
+from carnet.establishments.images import MAX_BYTES, TOO_BIG, ImageRefused, check_size
 from carnet.establishments.services import (
-    IMAGE_FIELDS,
     establishment_image_delete,
     establishment_image_set,
 )
@@ -42,9 +42,9 @@ def _logo_page(request, forms=None):
     images = [
         {
             "kind": kind,
-            "name": getattr(establishment, IMAGE_FIELDS[kind]),
+            "name": establishment.image_name(kind),
             # Changes with each upload (random name), so the browser never shows a stale one.
-            "version": PurePosixPath(getattr(establishment, IMAGE_FIELDS[kind])).stem[:8],
+            "version": PurePosixPath(establishment.image_name(kind)).stem[:8],
             "form": forms.get(kind) or ImageUploadForm(kind=kind),
         }
         for kind in ImageKind
@@ -58,12 +58,16 @@ def logo(request):
     return _logo_page(request)
 
 
+@upload_limit(MAX_BYTES)
 @require_POST
 @settings_required
 def image_upload(request, kind: str):
     kind = _kind(kind)
     form = ImageUploadForm(request.POST, request.FILES, kind=kind)
-    if form.is_valid():
+    if request.uploads_too_big:
+        form.errors.clear()
+        form.add_error("file", TOO_BIG)
+    elif form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             check_size(upload.size)  # before reading a byte of a too-big file
@@ -106,7 +110,7 @@ def image_delete(request, kind: str):
 def image(request, kind: str):
     """The establishment's logo or stamp, for its own signed-in users only."""
     kind = _kind(kind)
-    name = getattr(request.establishment, IMAGE_FIELDS[kind])
+    name = request.establishment.image_name(kind)
     if not name or not default_storage.exists(name):
         raise Http404
     response = FileResponse(

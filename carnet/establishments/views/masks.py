@@ -7,7 +7,12 @@ from django.views.decorators.http import require_http_methods
 from carnet.establishments.forms import DiplomaChoiceForm, MaskForm
 from carnet.establishments.selectors import effective_mask_labels
 from carnet.establishments.services import entry_mask_reset, entry_mask_update
-from carnet.establishments.views.common import render_tab, saved, settings_required
+from carnet.establishments.views.common import (
+    add_service_errors,
+    render_tab,
+    saved,
+    settings_required,
+)
 from carnet.referentials.selectors import diploma_by_code, diplomas_list
 
 
@@ -40,11 +45,16 @@ def _mask_page(request, *, diploma, form=None, confirm_reset=False):
     )
 
 
+def _chosen_diploma(request):
+    """The diploma of ``?diplome=CODE`` (forms post to that same address), or None."""
+    code = request.GET.get("diplome", "")
+    return diploma_by_code(code) if code else None
+
+
 @require_http_methods(["GET", "POST"])
 @settings_required
 def masks(request):
-    code = request.GET.get("diplome") or request.POST.get("diplome") or ""
-    diploma = diploma_by_code(code) if code else None
+    diploma = _chosen_diploma(request)
     if request.method == "GET":
         return _mask_page(request, diploma=diploma)
     form = MaskForm(request.POST)
@@ -59,8 +69,7 @@ def masks(request):
                 actor=request.user,
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             message = (
                 f"Les intitulés du masque de saisie « {diploma.title} » ont été enregistrés."
@@ -80,8 +89,7 @@ def masks(request):
 @settings_required
 def masks_reset(request):
     """GET asks for confirmation; POST restores the default labels of the chosen diploma."""
-    code = request.GET.get("diplome") or request.POST.get("diplome") or ""
-    diploma = diploma_by_code(code) if code else None
+    diploma = _chosen_diploma(request)
     if diploma is None:
         return _mask_page(request, diploma=None)
     if request.method == "GET":

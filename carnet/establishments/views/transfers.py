@@ -6,7 +6,12 @@ from django.views.decorators.http import require_http_methods
 from carnet.establishments.forms import TransfersForm
 from carnet.establishments.selectors import pupils_without_ine
 from carnet.establishments.services import establishment_update_transfers
-from carnet.establishments.views.common import render_tab, saved, settings_required
+from carnet.establishments.views.common import (
+    add_service_errors,
+    render_tab,
+    saved,
+    settings_required,
+)
 
 PAGE_SIZE = 25
 
@@ -41,8 +46,7 @@ def transfers(request):
                 actor=request.user,
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             if establishment.transfers_enabled:
                 message = "Le transfert des données des élèves est activé."

@@ -314,3 +314,13 @@ class TestReferentialPages:
         response = client.get(reverse("referentials:detail", args=["BP-MELEC"]))
         assert response.status_code == 302
         assert response.url.startswith(reverse("accounts:login"))
+
+
+@pytest.mark.django_db
+class TestDuplicateDiplomaInOneRun:
+    def test_two_files_of_one_diploma_are_refused_and_nothing_loaded(self, tmp_path):
+        copy = tmp_path / "copie.json"
+        copy.write_bytes(MELEC.read_bytes())
+        with pytest.raises(CommandError, match="Le diplôme BP-MELEC est décrit par plusieurs"):
+            call_command("load_referentiel", str(MELEC), str(copy), stdout=StringIO())
+        assert not Diploma.objects.exists()

@@ -28,6 +28,10 @@ class Command(BaseCommand):
                 failures.extend(f"{name} : {problem}" for problem in result.problems)
             else:
                 parsed.append((name, result.referential))
+        codes = [data.code for _, data in parsed]
+        for code in sorted({code for code in codes if codes.count(code) > 1}):
+            names = ", ".join(name for name, data in parsed if data.code == code)
+            failures.append(f"Le diplôme {code} est décrit par plusieurs fichiers : {names}.")
         if failures:
             # Nothing is loaded when one file is wrong.
             raise CommandError("Aucun référentiel chargé.\n" + "\n".join(failures))
