@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("carnet.directory.urls")),
     path("", include("carnet.referentials.urls")),
     path("", include("carnet.audit.urls")),
+    path("", include("carnet.imports.urls")),
     path("plateforme/", admin.site.urls),
 ]
 

@@ -51,6 +51,8 @@ def is_member_of_establishment(user, establishment) -> bool:
 # Paramètres, imports, directory lists: the administrator only.
 rules.add_perm("establishments.manage_settings", is_establishment_admin)
 rules.add_perm("directory.view_lists", is_establishment_admin)
+# Imports of SIECLE/STS files and of learners outside SIECLE: the administrator only.
+rules.add_perm("imports.manage", is_establishment_admin)
 # Audit trail of the establishment: its administrator and its head.
 rules.add_perm("audit.view_events", is_establishment_admin | is_head_of_establishment)
 # Logo and stamp images: any signed-in user of the establishment.

@@ -9,3 +9,8 @@ class AuditAction(models.TextChoices):
     IMAGE_UPLOADED = "image_ajoutee", "Image ajoutée"
     IMAGE_DELETED = "image_supprimee", "Image supprimée"
     ESTABLISHMENT_CREATED = "etablissement_cree", "Établissement créé"
+    IMPORT_APPLIED = "import_applique", "Import appliqué"
+    LEARNER_CREATED = "apprenant_cree", "Apprenant hors SIECLE créé"
+    LEARNER_UPDATED = "apprenant_modifie", "Apprenant hors SIECLE modifié"
+    DIVISION_CREATED = "division_creee", "Division créée"
+    DIVISION_UPDATED = "division_modifiee", "Division modifiée"

@@ -30,8 +30,9 @@ ADMIN_MENU = (
     MenuItem(
         "Gérer les imports",
         children=(
-            MenuItem("Importation des fichiers SIECLE"),
+            MenuItem("Importation des fichiers SIECLE", "imports:siecle"),
             MenuItem("Apprenants hors SIECLE"),
+            MenuItem("Historique des imports", "imports:history"),
             MenuItem("Divisions", "directory:divisions"),
             MenuItem("Élèves", "directory:pupils"),
         ),

@@ -29,3 +29,15 @@ class StaffFunction(models.TextChoices):
 class Civility(models.TextChoices):
     MR = "M.", "M."
     MRS = "Mme", "Mme"
+
+
+class StructureKind(models.TextChoices):
+    """SIECLE TYPE_STRUCTURE: D = division (a class), G = group (a teaching group)."""
+
+    DIVISION = "division", "Division"
+    GROUP = "groupe", "Groupe"
+
+
+class StaffSource(models.TextChoices):
+    STS = "sts", "Import STS-web"
+    MANUAL = "manuel", "Création manuelle"

@@ -5,7 +5,15 @@ from django.db.models import Q
 
 from carnet.core.tenancy import TenantManager
 from carnet.core.validators import validate_ine
-from carnet.directory.enums import Civility, PupilSource, PupilStatus, Sex, StaffFunction
+from carnet.directory.enums import (
+    Civility,
+    PupilSource,
+    PupilStatus,
+    Sex,
+    StaffFunction,
+    StaffSource,
+    StructureKind,
+)
 
 
 class SchoolYear(models.Model):
@@ -22,7 +30,8 @@ class SchoolYear(models.Model):
 
 
 class Division(models.Model):
-    """A class (SIECLE TYPE_STRUCTURE « D ») of one establishment for one school year."""
+    """A class (SIECLE TYPE_STRUCTURE « D ») or a group (« G ») of one establishment for one
+    school year."""
 
     establishment = models.ForeignKey(
         "establishments.Establishment", on_delete=models.CASCADE, related_name="divisions"
@@ -30,7 +39,11 @@ class Division(models.Model):
     school_year = models.ForeignKey(SchoolYear, on_delete=models.PROTECT, related_name="+")
     code = models.CharField("code", max_length=30)
     label = models.CharField("libellé", max_length=150, blank=True)
+    kind = models.CharField(
+        "type", max_length=10, choices=StructureKind.choices, default=StructureKind.DIVISION
+    )
     mef = models.CharField("MEF", max_length=11, blank=True)
+    mef_label = models.CharField("libellé du MEF", max_length=150, blank=True)
     diploma = models.ForeignKey(
         "referentials.Diploma",
         verbose_name="diplôme",
@@ -76,6 +89,11 @@ class Pupil(models.Model):
         "statut", max_length=10, choices=PupilStatus.choices, default=PupilStatus.ACTIVE
     )
     left_on = models.DateField("date de sortie", null=True, blank=True)
+    entry_date = models.DateField("date d'entrée", null=True, blank=True)
+    mef = models.CharField("MEF", max_length=11, blank=True)
+    previous_uai = models.CharField(
+        "UAI de l'établissement de l'an dernier", max_length=8, blank=True
+    )
     source = models.CharField(
         max_length=20, choices=PupilSource.choices, default=PupilSource.SIECLE
     )
@@ -86,6 +104,9 @@ class Pupil(models.Model):
         null=True,
         blank=True,
         related_name="pupils",
+    )
+    groups = models.ManyToManyField(
+        Division, verbose_name="groupes", blank=True, related_name="group_pupils"
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -138,7 +159,16 @@ class StaffMember(models.Model):
     last_name = models.CharField("nom", max_length=100)
     first_name = models.CharField("prénom", max_length=100)
     function = models.CharField("fonction", max_length=5, choices=StaffFunction.choices)
+    birth_date = models.DateField("date de naissance", null=True, blank=True)
     sts_id = models.CharField("identifiant STS", max_length=20, blank=True)
+    source = models.CharField(
+        "origine", max_length=10, choices=StaffSource.choices, default=StaffSource.STS
+    )
+    is_active = models.BooleanField("en poste", default=True)
+    # Divisions and groups taught (STS-web SERVICES/ENSEIGNANTS, or set by hand).
+    divisions = models.ManyToManyField(
+        Division, verbose_name="classes", blank=True, related_name="teachers"
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

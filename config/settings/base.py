@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "carnet.directory",
     "carnet.referentials",
     "carnet.audit",
+    "carnet.imports",
 ]
 
 MIDDLEWARE = [
@@ -89,6 +90,9 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Same backend, with SQLite's real parameter limit (see carnet/db/sqlite3/base.py).
+    DATABASES["default"]["ENGINE"] = "carnet.db.sqlite3"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

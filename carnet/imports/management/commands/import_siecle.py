@@ -1,0 +1,83 @@
+"""python manage.py import_siecle --uai UAI [--dry-run] [--json] FILE [FILE…]
+
+Exit status: 0 when applied or previewed, 2 when refused (nothing changed).
+"""
+
+import json
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from carnet.establishments.models import Establishment
+from carnet.imports.parsers.files import RawFile
+from carnet.imports.services import COUNT_LABELS, siecle_import_run
+
+REFUSED_EXIT = 2
+
+
+class Command(BaseCommand):
+    help = (
+        "Importe des exports SIECLE (élèves, nomenclatures, structures) et STS-web, ou une "
+        "archive zip qui les contient. Tout ou rien ; --dry-run n'écrit rien."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--uai", required=True, help="UAI de l'établissement.")
+        parser.add_argument("--dry-run", action="store_true", help="Aperçu seulement.")
+        parser.add_argument(
+            "--json", action="store_true", dest="as_json", help="Un objet JSON sur stdout."
+        )
+        parser.add_argument("files", nargs="+", metavar="FICHIER")
+
+    def handle(self, *args, uai, dry_run, as_json: bool, files, **options):
+        establishment = Establishment.objects.filter(uai=uai.strip().upper()).first()
+        if establishment is None:
+            raise CommandError(f"Aucun établissement n'a l'UAI {uai}.", returncode=REFUSED_EXIT)
+        uploads = []
+        for name in files:
+            try:
+                uploads.append(RawFile(Path(name).name, Path(name).read_bytes()))
+            except OSError:
+                raise CommandError(
+                    f"Fichier introuvable ou illisible : {name}.", returncode=REFUSED_EXIT
+                ) from None
+        status, counts, problems = siecle_import_run(
+            establishment=establishment, uploads=uploads, dry_run=dry_run
+        )
+        if as_json:
+            self.stdout.write(_json_report(status, counts, problems))
+        else:
+            self._print_report(status, counts, problems)
+        if status == "refused":
+            sys.exit(REFUSED_EXIT)
+
+    def _print_report(self, status: str, counts: dict, problems: list[dict]) -> None:
+        titles = {
+            "applied": "Import appliqué.",
+            "preview": "Aperçu (rien n'a été modifié).",
+            "refused": "Import refusé : rien n'a été modifié.",
+        }
+        self.stdout.write(titles[status])
+        if status != "refused":
+            for kind, actions in counts.items():
+                figures = ", ".join(f"{n} {COUNT_LABELS[action]}" for action, n in actions.items())
+                self.stdout.write(f"  {COUNT_LABELS[kind]} : {figures}")
+        for problem in problems:
+            prefix = "ERREUR" if problem["level"] == "error" else "attention"
+            self.stdout.write(f"  [{prefix}] {problem['message']}")
+
+
+def _json_report(status: str, counts: dict, problems: list[dict]) -> str:
+    return json.dumps(
+        {
+            "status": status,
+            "pupils": {k: counts["pupils"][k] for k in ("created", "updated", "unchanged", "left")},
+            "divisions": {k: counts["divisions"][k] for k in ("created", "updated", "unchanged")},
+            "staff": {
+                k: counts["staff"][k] for k in ("created", "updated", "unchanged", "skipped")
+            },
+            "problems": problems,
+        },
+        ensure_ascii=False,
+    )

@@ -1,0 +1,181 @@
+"""From uploaded files to the payload an import applies: checks that refuse a whole import.
+
+Reads nothing from the database but the establishment given; writes nothing.
+"""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+
+from carnet.imports.parsers.common import KIND_LABELS, FileKind, Problem, error, warning
+from carnet.imports.parsers.files import ParsedFile, RawFile, read_uploads
+from carnet.imports.parsers.siecle import NomenclatureFile, PupilsFile, StructuresFile
+from carnet.imports.parsers.sts import StsFile
+
+
+@dataclass
+class Reading:
+    files: list[dict] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    payload: dict = field(default_factory=dict)
+
+    @property
+    def refused(self) -> bool:
+        return any(p.level == "error" for p in self.problems)
+
+
+def _iso(value: datetime.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def read_siecle_files(*, uai: str, uploads: list[RawFile], today: datetime.date) -> Reading:
+    """Parse, check and merge the uploaded SIECLE/STS files into one payload."""
+    result = read_uploads(uploads)
+    reading = Reading(files=[f.summary() for f in result.files], problems=list(result.problems))
+    if not uploads:
+        reading.problems.append(error("no_file", "Aucun fichier n'a été déposé."))
+        return reading
+    by_kind: dict[FileKind, ParsedFile] = {}
+    for parsed in result.files:
+        if parsed.kind in by_kind:
+            reading.problems.append(
+                error(
+                    "duplicate_kind",
+                    f"Deux fichiers {KIND_LABELS[parsed.kind]} ont été déposés "
+                    f"({by_kind[parsed.kind].name} et {parsed.name}) : gardez-en un seul.",
+                )
+            )
+            continue
+        by_kind[parsed.kind] = parsed
+        if parsed.uaj and parsed.uaj != uai:
+            reading.problems.append(
+                error(
+                    "wrong_uai",
+                    f"Ce fichier appartient à l'établissement {parsed.uaj}, pas au vôtre ({uai}) "
+                    f": {parsed.name}.",
+                )
+            )
+        elif not parsed.uaj:
+            reading.problems.append(
+                error(
+                    "uai_missing",
+                    f"Le fichier {parsed.name} n'indique pas d'établissement (UAJ) : exportez-le "
+                    "de nouveau.",
+                )
+            )
+    years = {f.school_year for f in by_kind.values() if f.school_year}
+    if len(years) > 1:
+        reading.problems.append(
+            error(
+                "mixed_years",
+                "Les fichiers ne portent pas la même année scolaire ("
+                + ", ".join(f"{y}-{y + 1}" for y in sorted(years))
+                + ") : exportez-les pour la même année.",
+            )
+        )
+    current = today.year if today.month >= 8 else today.year - 1
+    year = years.pop() if len(years) == 1 else current
+    if year != current:
+        reading.problems.append(
+            warning(
+                "not_current_year",
+                f"Les fichiers concernent l'année scolaire {year}-{year + 1}, pas l'année en "
+                f"cours ({current}-{current + 1}). Vous pouvez poursuivre si c'est voulu.",
+            )
+        )
+    if reading.refused:
+        return reading
+    reading.payload = _payload(by_kind, year, today)
+    return reading
+
+
+def _payload(by_kind: dict[FileKind, ParsedFile], year: int, today: datetime.date) -> dict:
+    pupils_file: PupilsFile | None = getattr(by_kind.get(FileKind.PUPILS), "data", None)
+    nomenclature: NomenclatureFile | None = getattr(
+        by_kind.get(FileKind.NOMENCLATURE), "data", None
+    )
+    structures_file: StructuresFile | None = getattr(by_kind.get(FileKind.STRUCTURES), "data", None)
+    sts: StsFile | None = getattr(by_kind.get(FileKind.STS), "data", None)
+
+    structures: dict[str, dict] = {}
+
+    def structure(code: str, is_group: bool) -> dict:
+        return structures.setdefault(
+            code,
+            {"code": code, "label": "", "kind": "groupe" if is_group else "division", "mef": ""},
+        )
+
+    if structures_file:
+        for record in structures_file.structures:
+            item = structure(record.code, record.is_group)
+            item["label"] = item["label"] or record.label
+            item["mef"] = item["mef"] or (record.mefs[0] if record.mefs else "")
+    assignments: dict[str, list[str]] = {}
+    if sts:
+        for record in sts.structures:
+            item = structure(record.code, record.is_group)
+            item["label"] = item["label"] or record.label
+            item["mef"] = item["mef"] or (record.mefs[0] if record.mefs else "")
+            for teacher_id in record.teacher_ids:
+                assignments.setdefault(teacher_id, []).append(record.code)
+    pupils = []
+    if pupils_file:
+        mefs_by_division: dict[str, Counter] = {}
+        for record in pupils_file.pupils:
+            if record.division:
+                structure(record.division, False)
+                if record.mef:
+                    mefs_by_division.setdefault(record.division, Counter())[record.mef] += 1
+            for group in record.groups:
+                structure(group, True)
+            pupils.append(
+                {
+                    "eleve_id": record.eleve_id,
+                    "elenoet": record.elenoet,
+                    "ine": record.ine,
+                    "last_name": record.last_name,
+                    "first_name": record.first_name,
+                    "birth_date": _iso(record.birth_date),
+                    "sex": record.sex,
+                    "mef": record.mef,
+                    "entry_date": _iso(record.entry_date),
+                    "exit_date": _iso(record.exit_date),
+                    "previous_uai": record.previous_uai,
+                    "division": record.division,
+                    "groups": list(record.groups),
+                }
+            )
+        for code, counter in mefs_by_division.items():
+            structures[code]["mef"] = structures[code]["mef"] or counter.most_common(1)[0][0]
+    mef_labels = {
+        code: mef.label for code, mef in (nomenclature.mefs.items() if nomenclature else [])
+    }
+    for item in structures.values():
+        item["label"] = item["label"] or item["code"]
+        item["mef_label"] = mef_labels.get(item["mef"], "")
+    staff = []
+    if sts:
+        for record in sts.staff:
+            staff.append(
+                {
+                    "sts_id": record.sts_id,
+                    "civility": record.civility,
+                    "last_name": record.last_name,
+                    "first_name": record.first_name,
+                    "birth_date": _iso(record.birth_date),
+                    "function": record.function,
+                    "structures": sorted(set(assignments.get(record.sts_id, []))),
+                }
+            )
+    export_date = pupils_file.header.export_date if pupils_file else None
+    return {
+        "school_year": year,
+        "left_on": _iso(export_date or today),
+        "has_pupils": pupils_file is not None,
+        "pupils": pupils,
+        "structures": sorted(structures.values(), key=lambda s: (s["kind"], s["code"])),
+        "mef_labels": mef_labels,
+        "has_staff": sts is not None,
+        "staff": staff,
+        "staff_skipped": sorted(sts.skipped) if sts else [],
+    }
