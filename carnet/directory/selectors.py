@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Q
 
-from carnet.directory.enums import PupilStatus
+from carnet.directory.enums import PupilStatus, StructureKind
 from carnet.directory.models import Division, Pupil
 
 
@@ -15,7 +15,12 @@ def divisions_list(*, establishment, search: str = ""):
         Division.objects.of(establishment)
         .select_related("school_year", "diploma")
         .annotate(
-            active_pupils=Count("pupils", filter=Q(pupils__status=PupilStatus.ACTIVE)),
+            active_pupils=Count(
+                "pupils", filter=Q(pupils__status=PupilStatus.ACTIVE), distinct=True
+            ),
+            active_group_pupils=Count(
+                "group_pupils", filter=Q(group_pupils__status=PupilStatus.ACTIVE), distinct=True
+            ),
         )
         .order_by("-school_year__start_year", "code")
     )
@@ -30,7 +35,9 @@ def pupils_list(*, establishment, search: str = "", division=None, status: str =
         .select_related("division")
         .order_by("last_name", "first_name", "pk")
     )
-    if division is not None:
+    if division is not None and division.kind == StructureKind.GROUP:
+        queryset = queryset.filter(groups=division)
+    elif division is not None:
         queryset = queryset.filter(division=division)
     if status in PupilStatus.values:
         queryset = queryset.filter(status=status)

@@ -6,16 +6,19 @@ URL (nor in a server's access log); pagination and filters by id stay in the URL
 
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from carnet.core.permissions import establishment_permission_required
 from carnet.core.tenancy import get_scoped_or_404
 from carnet.directory.enums import PupilStatus
 from carnet.directory.models import Division
 from carnet.directory.selectors import divisions_list, pupils_list
+from carnet.directory.services import division_set_diploma
+from carnet.referentials.selectors import diploma_by_code, diplomas_list
 
 PAGE_SIZE = 25
 
@@ -48,7 +51,11 @@ def divisions(request):
     return render(
         request,
         "directory/divisions.html",
-        {"page_obj": paginator.get_page(request.GET.get("page")), "search": search},
+        {
+            "page_obj": paginator.get_page(request.GET.get("page")),
+            "search": search,
+            "diplomas": diplomas_list(),
+        },
     )
 
 
@@ -82,3 +89,20 @@ def pupils(request):
             + "&",
         },
     )
+
+
+@require_POST
+@lists_required
+def division_diploma(request, pk: int):
+    """« Rattacher » a division of unknown MEF to a diploma of the platform."""
+    division = get_scoped_or_404(
+        Division.objects.select_related("diploma"), request.establishment, pk=pk
+    )
+    diploma = diploma_by_code(request.POST.get("diplome", ""))
+    if diploma is None:
+        messages.error(request, "Choisissez un diplôme dans la liste.")
+    elif division_set_diploma(division=division, diploma=diploma, actor=request.user):
+        messages.success(
+            request, f"La division {division.code} est rattachée au diplôme « {diploma.title} »."
+        )
+    return redirect("directory:divisions")

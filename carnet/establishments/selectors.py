@@ -10,6 +10,7 @@ from carnet.directory.enums import PupilStatus, StaffFunction
 from carnet.directory.models import Pupil, StaffMember
 from carnet.establishments.enums import ContextField
 from carnet.establishments.models import EntryMaskLabel, Establishment
+from carnet.imports.selectors import last_applied_import
 
 
 def effective_mask_labels(*, establishment: Establishment, diploma) -> dict[ContextField, str]:
@@ -44,21 +45,27 @@ class EstablishmentState:
     pupils_without_ine: int
     teachers: int
     head_account: bool
+    last_import: object  # the last applied SIECLE import (ImportBatch) or None
 
 
 def establishment_state(*, establishment: Establishment) -> EstablishmentState:
-    """What the administrator's home shows: identity, counts (three queries)."""
+    """What the administrator's home shows: identity, counts, last import (four queries)."""
     pupil_counts = Pupil.objects.of(establishment).aggregate(
         active=Count("pk", filter=Q(status=PupilStatus.ACTIVE)),
         without_ine=Count(
             "pk", filter=Q(status=PupilStatus.ACTIVE) & (Q(ine__isnull=True) | Q(ine=""))
         ),
     )
-    teachers = StaffMember.objects.of(establishment).filter(function=StaffFunction.TEACHER).count()
+    teachers = (
+        StaffMember.objects.of(establishment)
+        .filter(function=StaffFunction.TEACHER, is_active=True)
+        .count()
+    )
     return EstablishmentState(
         missing_identity=establishment.missing_identity,
         pupils=pupil_counts["active"],
         pupils_without_ine=pupil_counts["without_ine"],
         teachers=teachers,
         head_account=head_account_exists(establishment=establishment),
+        last_import=last_applied_import(establishment=establishment),
     )

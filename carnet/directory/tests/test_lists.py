@@ -3,6 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from carnet.audit.enums import AuditAction
+from carnet.audit.models import AuditEvent
 from carnet.core.tests.factories import DivisionFactory, PupilFactory
 from carnet.core.tests.html import soup, text
 
@@ -90,9 +92,9 @@ class TestDivisionList:
             for r in soup(response).select("tbody tr")
         ]
         assert [r[0] for r in rows] == ["2XYZ", "TMELEC"]
-        assert rows[0][4] == "diplôme non rattaché"
-        assert rows[1][4].startswith("Baccalauréat professionnel")
-        assert rows[1][5] == "1"
+        assert rows[0][5].startswith("diplôme non rattaché")
+        assert rows[1][5].startswith("Baccalauréat professionnel")
+        assert rows[1][6] == "1"
 
     def test_search(self, admin_client_a, establishment):
         DivisionFactory(establishment=establishment, code="TMELEC", label="Terminale")
@@ -102,3 +104,54 @@ class TestDivisionList:
 
     def test_empty_state_says_where_divisions_come_from(self, admin_client_a):
         assert "créées par l'import des fichiers SIECLE" in text(admin_client_a.get(DIVISIONS))
+
+
+@pytest.mark.django_db
+class TestAttachDiploma:
+    def test_a_division_of_unknown_mef_is_attached_by_hand_and_audited(
+        self, admin_client_a, establishment, diplomas
+    ):
+        division = DivisionFactory(establishment=establishment, code="2TCI", mef="24725410310")
+        page = soup(admin_client_a.get(DIVISIONS))
+        form = page.find("form", attrs={"action": f"/annuaire/divisions/{division.pk}/diplome/"})
+        assert form.find("button", string="Rattacher")
+        assert page.find("label", attrs={"for": f"diplome-{division.pk}"})
+        response = admin_client_a.post(form["action"], {"diplome": "CAP-ELEC"}, follow=True)
+        assert "rattachée au diplôme « CAP Électricien »" in text(response)
+        division.refresh_from_db()
+        assert division.diploma == diplomas["CAP-ELEC"]
+        event = AuditEvent.objects.get(action=AuditAction.DIVISION_UPDATED)
+        assert event.changes == {"Diplôme": ["", "CAP Électricien"]}
+
+    def test_refused_to_others_and_404_for_another_establishment(
+        self, users, client_of, establishment, diplomas
+    ):
+        division = DivisionFactory(establishment=establishment)
+        url = reverse("directory:division_diploma", args=[division.pk])
+        for profile in ("chef", "enseignant", "operateur"):
+            assert client_of(users[profile]).post(url, {"diplome": "CAP-ELEC"}).status_code == 403
+        assert client_of(users["admin_autre"]).post(url, {"diplome": "CAP-ELEC"}).status_code == 404
+        assert client_of(users["administrateur"]).get(url).status_code == 405
+        division.refresh_from_db()
+        assert division.diploma is None
+
+    def test_unknown_diploma_changes_nothing(self, admin_client_a, establishment, diplomas):
+        division = DivisionFactory(establishment=establishment)
+        url = reverse("directory:division_diploma", args=[division.pk])
+        response = admin_client_a.post(url, {"diplome": "NOPE"}, follow=True)
+        assert "Choisissez un diplôme dans la liste." in text(response)
+        assert not AuditEvent.objects.exists()
+
+
+@pytest.mark.django_db
+class TestGroups:
+    def test_a_group_lists_its_pupils(self, admin_client_a, establishment):
+        group = DivisionFactory(establishment=establishment, code="G1", kind="groupe")
+        member = PupilFactory(establishment=establishment, last_name="MEMBRE")
+        member.groups.add(group)
+        PupilFactory(establishment=establishment, last_name="AUTRE")
+        assert names(admin_client_a.get(PUPILS + f"?division={group.pk}")) == ["MEMBRE"]
+        rows = soup(admin_client_a.get(DIVISIONS)).select("tbody tr")
+        group_row = next(r for r in rows if r.td.get_text(strip=True) == "G1")
+        assert [td.get_text(strip=True) for td in group_row.find_all("td")][1] == "Groupe"
+        assert group_row.find_all("td")[-1].get_text(strip=True) == "1"

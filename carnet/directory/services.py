@@ -1,0 +1,25 @@
+"""Writes on the directory made by hand (imports have their own services)."""
+
+from django.db import transaction
+
+from carnet.audit.enums import AuditAction
+from carnet.audit.services import audit_event_record
+from carnet.directory.models import Division
+
+
+@transaction.atomic
+def division_set_diploma(*, division: Division, diploma, actor) -> bool:
+    """Attach a division whose MEF matches no référentiel to a diploma, by hand."""
+    if division.diploma_id == (diploma.pk if diploma else None):
+        return False
+    before = division.diploma.title if division.diploma else ""
+    division.diploma = diploma
+    division.save(update_fields=["diploma"])
+    audit_event_record(
+        establishment=division.establishment,
+        actor=actor,
+        action=AuditAction.DIVISION_UPDATED,
+        subject=division.code,
+        changes={"Diplôme": [before, diploma.title if diploma else ""]},
+    )
+    return True
