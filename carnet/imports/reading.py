@@ -4,7 +4,7 @@ Reads nothing from the database but the establishment given; writes nothing.
 """
 
 import datetime
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from carnet.imports.parsers.common import KIND_LABELS, FileKind, Problem, error, warning
@@ -120,12 +120,12 @@ def _payload(by_kind: dict[FileKind, ParsedFile], year: int, today: datetime.dat
                 assignments.setdefault(teacher_id, []).append(record.code)
     pupils = []
     if pupils_file:
-        mefs_by_division: dict[str, Counter] = {}
+        mefs_by_division: dict[str, Counter] = defaultdict(Counter)
         for record in pupils_file.pupils:
             if record.division:
                 structure(record.division, False)
                 if record.mef:
-                    mefs_by_division.setdefault(record.division, Counter())[record.mef] += 1
+                    mefs_by_division[record.division][record.mef] += 1
             for group in record.groups:
                 structure(group, True)
             pupils.append(

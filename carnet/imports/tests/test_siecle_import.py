@@ -50,7 +50,7 @@ def data_writes(queries) -> list[str]:
 class TestFirstImport:
     def test_creates_pupils_divisions_groups_and_staff(self, establishment, diplomas):
         e = school(establishment, pupils=60, teachers=4)
-        status, counts, problems = run(establishment, e)
+        status, counts, _problems = run(establishment, e)
         assert status == "applied"
         assert counts["pupils"] == {"created": 60, "updated": 0, "unchanged": 0, "left": 0}
         assert counts["staff"]["created"] == 6  # chef, CPE, 4 teachers
@@ -140,7 +140,7 @@ class TestReimport:
         run(establishment, e)
         before = Pupil.objects.get(siecle_eleve_id=without.eleve_id)
         without.ine = gen.ine_bea(99999)
-        status, counts, _ = run(establishment, e)
+        _status, counts, _ = run(establishment, e)
         assert counts["pupils"]["updated"] == 1 and counts["pupils"]["created"] == 0
         after = Pupil.objects.get(siecle_eleve_id=without.eleve_id)
         assert after.pk == before.pk and after.ine == without.ine
@@ -151,7 +151,7 @@ class TestReimport:
         moved = e.pupils[3]
         before = Pupil.objects.get(siecle_eleve_id=moved.eleve_id)
         moved.eleve_id = "123456789"
-        status, counts, _ = run(establishment, e)
+        _status, counts, _ = run(establishment, e)
         assert counts["pupils"]["created"] == 0 and counts["pupils"]["left"] == 0
         assert Pupil.objects.get(pk=before.pk).siecle_eleve_id == "123456789"
 
@@ -177,7 +177,7 @@ class TestReimport:
                 e.divisions[0].code,
             )
         )
-        status, counts, _ = run(establishment, e)
+        _status, counts, _ = run(establishment, e)
         assert counts["pupils"] == {"created": 1, "updated": 1, "unchanged": 97, "left": 2}
         gone = Pupil.objects.get(siecle_eleve_id=departed.eleve_id)
         assert gone.status == PupilStatus.LEFT and gone.left_on == datetime.date(2026, 9, 5)
@@ -197,7 +197,7 @@ class TestReimport:
         assert not User.objects.get(pk=users["apprenant"].pk).is_active
         assert Pupil.objects.filter(pk=pupil.pk).exists()  # never deleted
         e.pupils.insert(0, away)
-        status, counts, _ = run(establishment, e)
+        _status, _counts, _ = run(establishment, e)
         pupil.refresh_from_db()
         assert pupil.status == PupilStatus.ACTIVE and pupil.left_on is None
         assert User.objects.get(pk=users["apprenant"].pk).is_active
@@ -217,7 +217,7 @@ class TestReimport:
         promoted.function = "DIR"
         departed = next(s for s in e.staff if s.sts_id == "91001")
         e.staff.remove(departed)
-        status, counts, _ = run(establishment, e)
+        _status, counts, _ = run(establishment, e)
         assert counts["staff"]["updated"] == 1 and counts["staff"]["left"] == 1
         member = StaffMember.objects.select_related("user").get(sts_id="91000")
         assert member.function == StaffFunction.MANAGEMENT and member.user.profile == Profile.HEAD
@@ -239,7 +239,7 @@ class TestReimport:
 class TestRefusals:
     def test_another_schools_file_is_refused_and_nothing_changes(self, establishment, diplomas):
         e = gen.establishment(uai="0691234S", pupils=10)
-        status, counts, problems = run(establishment, e)
+        status, _counts, problems = run(establishment, e)
         assert status == "refused"
         assert (
             f"Ce fichier appartient à l'établissement 0691234S, pas au vôtre ({establishment.uai})"
@@ -268,7 +268,7 @@ class TestRefusals:
 
     def test_other_school_year_is_a_warning_only(self, establishment, diplomas):
         e = school(establishment, pupils=5, year=2025)
-        status, counts, problems = run(establishment, e)
+        status, _counts, problems = run(establishment, e)
         assert status == "applied"
         assert [p["code"] for p in problems] == ["not_current_year"]
         assert Division.objects.of(establishment).first().school_year.start_year == 2025
