@@ -63,12 +63,16 @@ VENDOR_ROOTS = {"EDT_STS"}
 
 _DECLARATION = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
 _FIRST_ELEMENT = re.compile(rb"<([A-Za-z_][\w.-]*)")
-LATIN_ENCODINGS = {"iso-8859-15", "iso-8859-1", "latin-1", "latin1", "windows-1252", "cp1252"}
+# Names libxml2 knows ("latin-1", with a hyphen, it does not).
+LATIN_ENCODINGS = {"iso-8859-15", "iso-8859-1", "latin1", "windows-1252", "cp1252"}
 ACCEPTED_ENCODINGS = LATIN_ENCODINGS | {"utf-8", "utf8"}
 
 
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
 def declared_encoding(content: bytes) -> str:
-    match = _DECLARATION.match(content[:200])
+    match = _DECLARATION.match(content[:200].removeprefix(UTF8_BOM))
     return match.group(1).decode("ascii").lower() if match else "utf-8"
 
 
@@ -84,6 +88,10 @@ def _prolog(content: bytes) -> bytes:
             return content[:start]
         if content.startswith(b"<!--", start):
             end = content.find(b"-->", start)
+        elif following == b"?":
+            # A processing instruction ends at « ?> », not at a « > » inside it.
+            end = content.find(b"?>", start + 2)
+            end = end + 1 if end >= 0 else end
         else:
             end = content.find(b">", start)
         if end < 0:
@@ -101,7 +109,7 @@ def check_xml_envelope(content: bytes, name: str) -> str:
     """Refuse what must never reach the XML parser; return the root element's name."""
     if not content.strip():
         raise FileRefused(error("empty_file", f"Le fichier {name} est vide."))
-    if not content.lstrip().startswith(b"<"):
+    if not content.removeprefix(UTF8_BOM).lstrip().startswith(b"<"):
         raise FileRefused(
             error(
                 "not_xml",
@@ -138,7 +146,7 @@ def check_xml_envelope(content: bytes, name: str) -> str:
 
 def _refuse_utf8_declared_latin(content: bytes, name: str, encoding: str) -> None:
     """UTF-8 bytes in a file that says ISO-8859-15 would turn « é » into « Ã© »."""
-    if not any(byte >= 0x80 for byte in content[:1_000_000]):
+    if content.isascii():
         return
     try:
         content.decode("utf-8")
@@ -156,16 +164,25 @@ def _refuse_utf8_declared_latin(content: bytes, name: str, encoding: str) -> Non
     )
 
 
-def iter_elements(content: bytes, name: str, tags: set[str]) -> Iterator[etree._Element]:
+# Record-level sections of SIECLE pupils files that no parser reads (options, and the
+# persons and addresses of ElevesAvecAdresses): dropped as they are parsed.
+DISCARDED = frozenset({"OPTION", "PERSONNE", "ADRESSE", "RESPONSABLE_ELEVE"})
+
+
+def iter_elements(
+    content: bytes, name: str, tags: set[str], discard: frozenset[str] = DISCARDED
+) -> Iterator[etree._Element]:
     """Stream the elements named ``tags`` (at their end); memory stays flat.
 
-    The parser resolves no entity, loads no DTD, never touches the network and refuses
-    huge trees. Callers must not keep references to yielded elements: they are cleared.
+    Elements named in ``discard`` are cleared without being yielded, so that sections
+    nobody reads do not pile up. The parser resolves no entity, loads no DTD, never
+    touches the network and refuses huge trees. Callers must not keep references to
+    yielded elements: they are cleared.
     """
     parser_events = etree.iterparse(
         io.BytesIO(content),
         events=("end",),
-        tag=tuple(tags),
+        tag=tuple(tags | (discard - tags)),
         resolve_entities=False,
         load_dtd=False,
         dtd_validation=False,
@@ -176,7 +193,8 @@ def iter_elements(content: bytes, name: str, tags: set[str]) -> Iterator[etree._
     )
     try:
         for _, element in parser_events:
-            yield element
+            if element.tag not in discard or element.tag in tags:
+                yield element
             element.clear(keep_tail=False)
             parent = element.getparent()
             if parent is not None:
@@ -210,10 +228,8 @@ def children_text(element: etree._Element) -> dict[str, str]:
 
 
 def text_of(element: etree._Element, path: str) -> str:
-    found = element.find(path)
-    if found is None or found.text is None:
-        return ""
-    return " ".join(found.text.split())
+    value = element.findtext(path)
+    return " ".join(value.split()) if value else ""
 
 
 _FRENCH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")

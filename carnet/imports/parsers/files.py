@@ -3,6 +3,7 @@
 import hashlib
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -29,6 +30,10 @@ MAX_ZIP_ENTRIES = 20
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_RATIO = 100
 MAX_FILE_BYTES = 200 * 1024 * 1024
+
+# What zipfile raises on a damaged archive: bad headers or checksum, truncated or corrupted
+# data, sizes that lie, an unsupported version or compression method.
+ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError)
 
 PARSERS = {
     FileKind.PUPILS: parse_pupils,
@@ -87,7 +92,7 @@ def unpack(upload: RawFile) -> list[RawFile]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(upload.content))
         entries = [info for info in archive.infolist() if not info.is_dir()]
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except ZIP_ERRORS:
         raise FileRefused(
             error(
                 "bad_zip",
@@ -109,11 +114,13 @@ def unpack(upload: RawFile) -> list[RawFile]:
         if path.parts[0] == "__MACOSX" or any(part.startswith(".") for part in path.parts):
             continue
         kept.append(info)
-    if len(entries) > MAX_ZIP_ENTRIES:
+    # Mac junk does not count against the limit (a Mac zip of 4 files holds 8 or more
+    # entries), but an archive of thousands of junk entries is refused all the same.
+    if len(kept) > MAX_ZIP_ENTRIES or len(entries) > 10 * MAX_ZIP_ENTRIES:
         raise FileRefused(
             error(
                 "zip_too_many_entries",
-                f"L'archive {upload.name} contient {len(entries)} fichiers (au plus "
+                f"L'archive {upload.name} contient {len(kept)} fichiers (au plus "
                 f"{MAX_ZIP_ENTRIES}) : déposez seulement les exports SIECLE et STS-web.",
             )
         )
@@ -133,9 +140,26 @@ def unpack(upload: RawFile) -> list[RawFile]:
         )
     result = []
     for info in kept:
-        with archive.open(info) as handle:
-            # Read at most what the header announced (+1 byte to notice a lying header).
-            content = handle.read(info.file_size + 1)
+        if info.flag_bits & 0x1:
+            raise FileRefused(
+                error(
+                    "zip_encrypted",
+                    f"L'archive {upload.name} est protégée par un mot de passe : déposez les "
+                    "fichiers exportés de SIECLE ou STS-web sans mot de passe.",
+                )
+            )
+        try:
+            with archive.open(info) as handle:
+                # Read at most what the header announced (+1 byte to notice a lying header).
+                content = handle.read(info.file_size + 1)
+        except ZIP_ERRORS:
+            raise FileRefused(
+                error(
+                    "bad_zip",
+                    f"L'archive {upload.name} est endommagée ou incomplète : téléchargez-la de "
+                    "nouveau.",
+                )
+            ) from None
         if len(content) > info.file_size:
             raise FileRefused(
                 error("zip_bomb", f"L'archive {upload.name} annonce de fausses tailles : refusée.")

@@ -86,7 +86,7 @@ class StructuresFile:
 def _header(element, problems: list[Problem], name: str) -> Header:
     uaj = text_of(element, "UAJ").upper()
     year_text = text_of(element, "ANNEE_SCOLAIRE")
-    year = int(year_text) if year_text.isdigit() and len(year_text) == 4 else None
+    year = int(year_text) if _four_digits(year_text) else None
     if year is None:
         problems.append(
             warning("year_missing", f"Le fichier {name} n'indique pas d'année scolaire lisible.")
@@ -96,6 +96,11 @@ def _header(element, problems: list[Problem], name: str) -> Header:
     except ValueError:
         export_date = None
     return Header(uaj=uaj, school_year=year, export_date=export_date)
+
+
+def _four_digits(value: str) -> bool:
+    # ASCII only: str.isdigit() also accepts « ² », which int() refuses.
+    return len(value) == 4 and value.isascii() and value.isdigit()
 
 
 def _date(value: str, label: str, who: str, problems: list[Problem]):
@@ -142,8 +147,8 @@ def parse_pupils(content: bytes, name: str) -> PupilsFile:
             order.append(record.eleve_id)
         elif tag == "STRUCTURES_ELEVE":
             eleve_id = (element.get("ELEVE_ID") or "").strip()
-            division = ""
-            groups: list[str] = []
+            # A pupil's structures may come in several blocks: they add up.
+            division, groups = structures.get(eleve_id, ("", []))
             for structure in element.iterfind("STRUCTURE"):
                 code = text_of(structure, "CODE_STRUCTURE")
                 kind = text_of(structure, "TYPE_STRUCTURE").upper()

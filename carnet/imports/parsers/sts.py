@@ -4,7 +4,9 @@ import datetime
 from dataclasses import dataclass, field
 
 from carnet.imports.parsers.common import (
+    FileRefused,
     Problem,
+    error,
     iter_elements,
     parse_iso_date,
     text_of,
@@ -60,16 +62,28 @@ def parse_sts(content: bytes, name: str) -> StsFile:
     skipped: list[str] = []
     structures: list[StsStructure] = []
     seen_ids: set[str] = set()
-    tags = {"UAJ", "ANNEE_SCOLAIRE", "INDIVIDU", "DIVISION", "GROUPE"}
+    tags = {"UAJ", "ANNEE_SCOLAIRE", "APPLICATION_SOURCE", "INDIVIDU", "DIVISION", "GROUPE"}
     for element in iter_elements(content, name, tags):
         tag = element.tag
         parent = element.getparent()
         parent_tag = parent.tag if parent is not None else ""
+        if tag == "APPLICATION_SOURCE" and parent_tag == "PARAMETRES":
+            # A timetable vendor's file, whatever its root says.
+            raise FileRefused(
+                error(
+                    "vendor_sts_file",
+                    f"Le fichier {name} a été produit par un logiciel d'emploi du temps "
+                    f"(« {text_of(element, '.')} »), pas par STS-web : exportez le fichier "
+                    "depuis STS-web (sts_emp_<UAI>_<année>.xml).",
+                )
+            )
         if tag == "UAJ" and parent_tag == "PARAMETRES":
             uaj = (element.get("CODE") or "").strip().upper()
         elif tag == "ANNEE_SCOLAIRE" and parent_tag == "PARAMETRES":
             value = (element.get("ANNEE") or "").strip()
-            year = int(value) if value.isdigit() and len(value) == 4 else None
+            # ASCII only: str.isdigit() also accepts « ² », which int() refuses.
+            four_digits = len(value) == 4 and value.isascii() and value.isdigit()
+            year = int(value) if four_digits else None
         elif tag == "INDIVIDU" and parent_tag == "INDIVIDUS":
             record = _individual(element, problems)
             if record is None:
