@@ -8,12 +8,13 @@ from django.test.utils import CaptureQueriesContext
 
 from carnet.accounts.enums import Profile
 from carnet.accounts.models import User
-from carnet.core.tests.factories import PupilFactory
+from carnet.core.tests.factories import DivisionFactory, PupilFactory
 from carnet.directory.enums import PupilSource, PupilStatus, StaffFunction
 from carnet.directory.models import Division, Pupil, StaffMember
 from carnet.imports.enums import BatchStatus
 from carnet.imports.models import ImportBatch
 from carnet.imports.parsers.files import RawFile
+from carnet.imports.selectors import first_import_done
 from carnet.imports.services import siecle_import_apply, siecle_import_preview, siecle_import_run
 from carnet.imports.tests import generator as gen
 
@@ -350,3 +351,34 @@ class TestQueryCount:
         small = self.queries_for(EstablishmentFactory(uai="0693046L"), 50)
         big = self.queries_for(EstablishmentFactory(uai="0573690B"), 500)
         assert small == big
+
+
+@pytest.mark.django_db
+class TestFirstImportState:
+    """« Nouvel enseignant » waits for a first SIECLE import, or a hors-SIECLE division
+    with a pupil."""
+
+    def test_nothing_yet(self, establishment):
+        assert not first_import_done(establishment=establishment)
+
+    def test_after_a_siecle_import(self, establishment, other_establishment, diplomas):
+        run(establishment, school(establishment, pupils=5))
+        assert first_import_done(establishment=establishment)
+        assert not first_import_done(establishment=other_establishment)
+
+    def test_a_preview_alone_is_not_enough(self, establishment, diplomas):
+        siecle_import_preview(
+            establishment=establishment,
+            uploads=uploads(school(establishment, pupils=5)),
+            actor=None,
+            today=TODAY,
+        )
+        assert not first_import_done(establishment=establishment)
+
+    def test_a_hors_siecle_division_with_a_pupil(self, establishment):
+        division = DivisionFactory(establishment=establishment, source=PupilSource.OUTSIDE_SIECLE)
+        assert not first_import_done(establishment=establishment)
+        PupilFactory(
+            establishment=establishment, division=division, source=PupilSource.OUTSIDE_SIECLE
+        )
+        assert first_import_done(establishment=establishment)
