@@ -31,7 +31,7 @@ ADMIN_MENU = (
         "Gérer les imports",
         children=(
             MenuItem("Importation des fichiers SIECLE", "imports:siecle"),
-            MenuItem("Apprenants hors SIECLE"),
+            MenuItem("Apprenants hors SIECLE", "imports:outside_list"),
             MenuItem("Historique des imports", "imports:history"),
             MenuItem("Divisions", "directory:divisions"),
             MenuItem("Élèves", "directory:pupils"),

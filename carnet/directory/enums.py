@@ -41,3 +41,11 @@ class StructureKind(models.TextChoices):
 class StaffSource(models.TextChoices):
     STS = "sts", "Import STS-web"
     MANUAL = "manuel", "Création manuelle"
+
+
+class OutsideStatus(models.TextChoices):
+    """What a learner « hors SIECLE » is (the « statut » column of their import)."""
+
+    APPRENTICE = "apprenti", "Apprenti"
+    ADULT = "adulte", "Adulte"
+    OTHER = "autre", "Autre"

@@ -7,6 +7,7 @@ from carnet.core.tenancy import TenantManager
 from carnet.core.validators import validate_ine
 from carnet.directory.enums import (
     Civility,
+    OutsideStatus,
     PupilSource,
     PupilStatus,
     Sex,
@@ -96,6 +97,10 @@ class Pupil(models.Model):
     )
     source = models.CharField(
         max_length=20, choices=PupilSource.choices, default=PupilSource.SIECLE
+    )
+    # Learners « hors SIECLE » only (apprenti, adulte, autre); empty for SIECLE pupils.
+    outside_status = models.CharField(
+        "statut hors SIECLE", max_length=10, choices=OutsideStatus.choices, blank=True
     )
     division = models.ForeignKey(
         Division,

@@ -48,6 +48,17 @@ class ImportBatch(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} du {self.created_at:%d/%m/%Y %H:%M}"
 
+    def save_as_only_preview(self) -> None:
+        """Save this preview and close the earlier open ones of the same kind.
+
+        An unconfirmed preview holds pupils' names and INE: at most one is kept open per
+        establishment and kind, and a new upload abandons the previous one.
+        """
+        ImportBatch.objects.of(self.establishment).filter(
+            kind=self.kind, status=BatchStatus.PREVIEW
+        ).update(status=BatchStatus.CANCELLED, payload={})
+        self.save()
+
     @property
     def errors(self) -> list[dict]:
         return [p for p in self.problems if p["level"] == "error"]

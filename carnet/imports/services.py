@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from carnet.audit.enums import AuditAction
-from carnet.audit.services import audit_event_record
+from carnet.audit.services import actor_label, audit_event_record
 from carnet.imports.enums import BatchKind, BatchStatus
 from carnet.imports.models import ImportBatch
 from carnet.imports.parsers.files import RawFile
@@ -24,12 +24,6 @@ EMPTY_COUNTS = {
     "divisions": dict.fromkeys(("created", "updated", "unchanged"), 0),
     "staff": dict.fromkeys(("created", "updated", "unchanged", "skipped", "left"), 0),
 }
-
-
-def _actor_label(actor) -> str:
-    if actor is None:
-        return "Plateforme (ligne de commande)"
-    return f"{actor.display_name} ({actor.get_profile_display()})"
 
 
 def siecle_import_read(
@@ -53,7 +47,7 @@ def siecle_import_preview(
         establishment=establishment,
         kind=BatchKind.SIECLE,
         created_by=actor,
-        created_by_label=_actor_label(actor),
+        created_by_label=actor_label(actor),
         files=reading.files,
         problems=[p.as_dict() for p in reading.problems],
     )
@@ -65,7 +59,7 @@ def siecle_import_preview(
         batch.counts = plan.counts
         batch.changes = plan.changes
         batch.payload = {**reading.payload, "digest": plan.digest}
-    batch.save()
+    batch.save_as_only_preview()
     return batch
 
 
@@ -158,7 +152,7 @@ def siecle_import_run(
         kind=BatchKind.SIECLE,
         status=BatchStatus.APPLIED,
         created_by=actor,
-        created_by_label=_actor_label(actor),
+        created_by_label=actor_label(actor),
         applied_at=timezone.now(),
         files=reading.files,
         problems=problems,

@@ -117,7 +117,8 @@ class Plan:
         )
 
 
-def _display(value) -> str:
+def display_value(value) -> str:
+    """A value as the preview shows it: dates dd/mm/yyyy, empty as « (vide) »."""
     if value is None or value == "":
         return "(vide)"
     if isinstance(value, datetime.date):
@@ -133,9 +134,8 @@ def _differences(current: dict, wanted: dict, names: dict | None = None) -> list
         if current.get(name) != value:
             shown_old = (names or {}).get((name, current.get(name)), current.get(name))
             shown_new = (names or {}).get((name, value), value)
-            details.append(
-                f"{FIELD_LABELS.get(name, name)} : {_display(shown_old)} → {_display(shown_new)}"
-            )
+            label = FIELD_LABELS.get(name, name)
+            details.append(f"{label} : {display_value(shown_old)} → {display_value(shown_new)}")
     return details
 
 

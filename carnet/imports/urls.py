@@ -1,6 +1,6 @@
 from django.urls import path
 
-from carnet.imports.views import siecle
+from carnet.imports.views import outside, siecle
 
 app_name = "imports"
 
@@ -11,3 +11,4 @@ urlpatterns = [
     path("imports/<str:token>/confirmer/", siecle.batch_confirm, name="confirm"),
     path("imports/<str:token>/abandonner/", siecle.batch_cancel, name="cancel"),
 ]
+urlpatterns += outside.urlpatterns

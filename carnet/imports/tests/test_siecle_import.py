@@ -382,3 +382,20 @@ class TestFirstImportState:
             establishment=establishment, division=division, source=PupilSource.OUTSIDE_SIECLE
         )
         assert first_import_done(establishment=establishment)
+
+
+@pytest.mark.django_db
+class TestOpenPreviews:
+    def test_a_new_preview_closes_the_previous_one_and_drops_its_data(
+        self, establishment, diplomas
+    ):
+        files = uploads(school(establishment, pupils=5))
+        first = siecle_import_preview(
+            establishment=establishment, uploads=files, actor=None, today=TODAY
+        )
+        second = siecle_import_preview(
+            establishment=establishment, uploads=files, actor=None, today=TODAY
+        )
+        first.refresh_from_db()
+        assert first.status == BatchStatus.CANCELLED and first.payload == {}
+        assert second.status == BatchStatus.PREVIEW and second.payload

@@ -137,3 +137,14 @@ class TestAccess:
 
     def test_anonymous_is_sent_to_login(self, client):
         assert client.get(UPLOAD).url.startswith(reverse("accounts:login"))
+
+
+@pytest.mark.django_db
+class TestHistoryRoutesByKind:
+    def test_a_hors_siecle_batch_opens_on_its_own_page(self, admin_client_a, establishment):
+        batch = ImportBatch.objects.create(
+            establishment=establishment, kind="hors_siecle", status=BatchStatus.APPLIED
+        )
+        response = admin_client_a.get(reverse("imports:batch", args=[batch.token]))
+        assert response.status_code == 302
+        assert response.url == reverse("imports:outside_batch", args=[batch.token])

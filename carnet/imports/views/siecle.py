@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from carnet.core.permissions import establishment_permission_required
 from carnet.core.tenancy import get_scoped_or_404
 from carnet.core.uploads import upload_limit
-from carnet.imports.enums import BatchStatus
+from carnet.imports.enums import BatchKind, BatchStatus
 from carnet.imports.forms import MAX_UPLOAD_BYTES, SiecleUploadForm
 from carnet.imports.models import ImportBatch
 from carnet.imports.parsers.files import RawFile
@@ -52,6 +52,8 @@ def upload(request):
 @imports_required
 def batch_view(request, token: str):
     batch = get_scoped_or_404(ImportBatch, request.establishment, token=token)
+    if batch.kind == BatchKind.OUTSIDE_SIECLE:
+        return redirect("imports:outside_batch", token=batch.token)
     changes = batch.changes
     kind = request.GET.get("type", "")
     kinds = sorted({c["kind"] for c in changes})

@@ -1,0 +1,655 @@
+"""Learners « hors SIECLE » (apprentices, adults): a CSV or XLSX table filled by the school.
+
+Pure functions, no Django: bytes and a file name in, rows and problems out. The file type is
+told by its content, never by its name: an XLSX is a zip holding ``xl/workbook.xml``; an
+Excel 97-2003 (.xls), OpenDocument, image or PDF file is refused with a French message;
+anything else must decode as text (UTF-8 with or without BOM, else Windows-1252) and is
+read as CSV separated by « ; », « , » or a tab (the separator that makes the header row
+readable wins).
+
+Columns are found by their header, case- and accent-insensitively: nom, prénom, date de
+naissance, INE (optional), division, statut (apprenti, adulte or autre). Every problem names
+the line and the learner; any error refuses the whole file (nothing is imported), warnings
+let the administrator go on.
+"""
+
+import csv
+import datetime
+import io
+import re
+import unicodedata
+import warnings
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+import openpyxl
+from openpyxl.styles import Font
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from carnet.core.identifiers import ine_problem, normalize_ine
+from carnet.imports.parsers.common import Problem, error, warning
+
+MAX_ROWS = 5_000  # learners (non-empty lines under the header)
+MAX_LINES = 2 * MAX_ROWS  # lines read at most, empty ones included
+MAX_COLUMNS = 40
+MAX_XLSX_ENTRIES = 500
+MAX_XLSX_UNCOMPRESSED = 50 * 1024 * 1024
+NAME_MAX, DIVISION_MAX = 100, 30
+OLDEST_BIRTH_YEAR = 1900
+
+STATUSES = ("apprenti", "adulte", "autre")
+STATUS_ALIASES = {
+    "apprenti": "apprenti",
+    "apprentie": "apprenti",
+    "apprenti e": "apprenti",
+    "apprentis": "apprenti",
+    "apprentissage": "apprenti",
+    "adulte": "adulte",
+    "adultes": "adulte",
+    "autre": "autre",
+    "autres": "autre",
+}
+
+# key → (label shown in messages and in the template, header spellings accepted once folded)
+COLUMNS = {
+    "last_name": ("Nom", {"nom", "nom de famille", "nom d usage", "nom usage"}),
+    "first_name": ("Prénom", {"prenom", "prenoms", "premier prenom"}),
+    "birth_date": (
+        "Date de naissance",
+        {"date de naissance", "date naissance", "date de naiss", "naissance", "ne le", "ne e le"},
+    ),
+    "ine": (
+        "INE",
+        {"ine", "ine facultatif", "numero ine", "n ine", "no ine", "identifiant national"},
+    ),
+    "division": ("Division", {"division", "code division", "code de la division", "classe"}),
+    "status": ("Statut", {"statut", "statut de l apprenant", "status"}),
+}
+REQUIRED = ("last_name", "first_name", "birth_date", "division", "status")
+TEMPLATE_HEADER = [label for label, _ in COLUMNS.values()]
+
+_MAGIC_REFUSED = (
+    (b"\x89PNG\r\n\x1a\n", "une image PNG"),
+    (b"\xff\xd8\xff", "une image JPEG"),
+    (b"GIF8", "une image GIF"),
+    (b"%PDF", "un document PDF"),
+)
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 (.xls), old Word…
+ZIP_MAGIC = b"PK\x03\x04"
+_SEPARATOR_HINT = re.compile(r"^\s*sep=(.)\s*$", re.IGNORECASE)
+_FRENCH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+@dataclass(frozen=True)
+class LearnerRow:
+    line: int
+    last_name: str
+    first_name: str
+    birth_date: datetime.date
+    ine: str  # "" when absent or fitting no national form (a warning says so)
+    division: str  # the division's code, as written
+    status: str  # one of STATUSES
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.last_name} {self.first_name}"
+
+    @property
+    def key(self) -> str:
+        return learner_key(self.last_name, self.first_name, self.birth_date)
+
+
+@dataclass
+class LearnersFile:
+    name: str
+    format: str = ""  # « CSV en UTF-8, séparateur « ; » », « XLSX »… ; "" when unreadable
+    rows: list[LearnerRow] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def refused(self) -> bool:
+        return any(p.level == "error" for p in self.problems)
+
+
+class _Refused(Exception):
+    def __init__(self, problem: Problem):
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def fold(text: str) -> str:
+    """Case-, accent- and punctuation-insensitive form: « Prénom » → « prenom », « Œ » → « oe »."""
+    text = (text or "").casefold().replace("œ", "oe").replace("æ", "ae")
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(_NOT_ALNUM.sub(" ", bare).split())
+
+
+def learner_key(last_name: str, first_name: str, birth_date: datetime.date | None) -> str:
+    """What identifies a learner without INE: names (case/accents ignored) and birth date."""
+    born = birth_date.isoformat() if birth_date else ""
+    return f"{fold(last_name)}|{fold(first_name)}|{born}"
+
+
+def parse_learners(
+    content: bytes, name: str, *, today: datetime.date | None = None
+) -> LearnersFile:
+    """Read a learners table (CSV or XLSX). Never raises on bad input: problems say why."""
+    today = today or datetime.date.today()
+    result = LearnersFile(name=name)
+    try:
+        result.format, rows = _open_table(content, name)
+        _read_table(result, rows, today)
+    except _Refused as refused:
+        result.problems.append(refused.problem)
+        result.rows = []
+    return result
+
+
+# --- Telling the format -------------------------------------------------------------------
+
+
+def _open_table(content: bytes, name: str) -> tuple[str, Iterator[tuple[int, list]]]:
+    if not content.strip(b" \t\r\n\x00\xef\xbb\xbf"):
+        raise _Refused(error("empty_file", f"Le fichier {name} est vide."))
+    if content.startswith(ZIP_MAGIC):
+        return "XLSX", _xlsx_rows(content, name)
+    if content.startswith(OLE2_MAGIC):
+        raise _Refused(
+            error(
+                "xls_refused",
+                f"Le fichier {name} est au format Excel 97-2003 (.xls), que la plateforme ne "
+                "lit pas : ouvrez-le dans votre tableur et enregistrez-le au format « Classeur "
+                "Excel (.xlsx) » ou « CSV UTF-8 », puis déposez-le de nouveau.",
+            )
+        )
+    for magic, what in _MAGIC_REFUSED:
+        if content.startswith(magic):
+            raise _Refused(
+                error(
+                    "not_a_table",
+                    f"Le fichier {name} est {what}, pas un tableau d'apprenants : déposez le "
+                    "modèle rempli, au format CSV ou XLSX.",
+                )
+            )
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _Refused(
+            error(
+                "utf16_refused",
+                f"Le fichier {name} est enregistré en « Texte Unicode » (UTF-16) : "
+                "enregistrez-le au format « CSV UTF-8 » ou « Classeur Excel (.xlsx) ».",
+            )
+        )
+    if b"\x00" in content[:65536]:
+        raise _Refused(
+            error(
+                "not_a_table",
+                f"Le fichier {name} n'est ni un fichier CSV ni un classeur Excel (.xlsx) : "
+                "utilisez le modèle à télécharger sur cette page.",
+            )
+        )
+    text, encoding = _decode(content, name)
+    return _csv_rows(text, encoding, name)
+
+
+def _decode(content: bytes, name: str) -> tuple[str, str]:
+    if content.startswith(b"\xef\xbb\xbf"):
+        candidates = [("utf-8", "UTF-8")]
+        content = content[3:]
+    else:
+        candidates = [("utf-8", "UTF-8"), ("cp1252", "Windows-1252")]
+    for codec, label in candidates:
+        try:
+            return content.decode(codec), label
+        except UnicodeDecodeError as exc:
+            position = exc.start
+    line = content.count(b"\n", 0, position) + 1
+    raise _Refused(
+        error(
+            "undecodable",
+            f"Le fichier {name} contient des caractères illisibles (ligne {line}) : "
+            "enregistrez-le au format « CSV UTF-8 » ou « Classeur Excel (.xlsx) ».",
+        )
+    )
+
+
+# --- CSV ----------------------------------------------------------------------------------
+
+
+def _recognized(cells: Iterable) -> int:
+    aliases = {alias for _, spellings in COLUMNS.values() for alias in spellings}
+    return sum(1 for cell in cells if fold(str(cell)) in aliases)
+
+
+def _csv_rows(text: str, encoding: str, name: str) -> tuple[str, Iterator[tuple[int, list]]]:
+    lines = text.splitlines()
+    first = next((i for i, line in enumerate(lines) if line.strip()), 0)
+    hint = _SEPARATOR_HINT.match(lines[first]) if lines else None
+    skip = 0
+    if hint:  # Excel's « sep=; » first line
+        delimiter = hint.group(1)
+        skip = first + 1
+    else:
+        header = lines[first] if lines else ""
+        scores = {
+            d: _recognized(next(csv.reader([header], delimiter=d), [])) for d in (";", ",", "\t")
+        }
+        best = max(scores.values())
+        if best:
+            delimiter = next(d for d in (";", ",", "\t") if scores[d] == best)
+        else:
+            delimiter = max((";", ",", "\t"), key=header.count)
+    shown = {"\t": "tabulation"}.get(delimiter, delimiter)
+
+    def rows() -> Iterator[tuple[int, list]]:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+        try:
+            for cells in reader:
+                if reader.line_num <= skip:
+                    continue
+                yield reader.line_num, cells
+        except csv.Error:
+            raise _Refused(
+                error(
+                    "malformed_csv",
+                    f"Le fichier {name} est mal formé à la ligne {max(reader.line_num, 1)} "
+                    "(guillemet non fermé ou cellule démesurée) : vérifiez-le dans votre tableur.",
+                )
+            ) from None
+
+    return f"CSV en {encoding}, séparateur « {shown} »", rows()
+
+
+# --- XLSX ---------------------------------------------------------------------------------
+
+
+def _xlsx_rows(content: bytes, name: str) -> Iterator[tuple[int, list]]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise _Refused(
+            error(
+                "bad_xlsx",
+                f"Le fichier {name} est un classeur endommagé ou incomplet : enregistrez-le de "
+                "nouveau depuis votre tableur.",
+            )
+        ) from None
+    names = {entry.filename for entry in entries}
+    if "mimetype" in names and archive.read("mimetype").startswith(b"application/vnd.oasis"):
+        raise _Refused(
+            error(
+                "ods_refused",
+                f"Le fichier {name} est au format OpenDocument (.ods) : enregistrez-le au format "
+                "« Classeur Excel (.xlsx) » ou « CSV UTF-8 », puis déposez-le de nouveau.",
+            )
+        )
+    if "xl/workbook.xml" not in names:
+        raise _Refused(
+            error(
+                "not_xlsx",
+                f"Le fichier {name} est une archive zip, pas un classeur Excel (.xlsx) : "
+                "déposez le modèle rempli, au format CSV ou XLSX.",
+            )
+        )
+    if (
+        len(entries) > MAX_XLSX_ENTRIES
+        or sum(entry.file_size for entry in entries) > MAX_XLSX_UNCOMPRESSED
+    ):
+        raise _Refused(
+            error(
+                "xlsx_too_big",
+                f"Le classeur {name} est démesuré (plus de 50 Mo une fois décompressé) : "
+                f"un tableau de {MAX_ROWS} apprenants est bien plus petit. Gardez seulement la "
+                "feuille des apprenants.",
+            )
+        )
+    for entry in entries:
+        if entry.filename.endswith((".xml", ".rels")):
+            try:
+                with archive.open(entry) as member:
+                    head = member.read(4096).upper()
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+                head = b""
+            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                raise _Refused(
+                    error(
+                        "dtd_refused",
+                        f"Le classeur {name} contient une déclaration DOCTYPE ou ENTITY, "
+                        "qu'aucun tableur n'écrit : enregistrez-le de nouveau depuis votre "
+                        "tableur.",
+                    )
+                )
+    return _xlsx_cells(content, name)
+
+
+def _xlsx_cells(content: bytes, name: str) -> Iterator[tuple[int, list]]:
+    """All the rows of the first sheet, read at once (at most MAX_LINES + 1 of them), so that
+    openpyxl's warnings are silenced only while it reads."""
+    unreadable = error(
+        "bad_xlsx",
+        f"Le classeur {name} est illisible : ouvrez-le dans votre tableur, enregistrez-le de "
+        "nouveau au format « Classeur Excel (.xlsx) » puis déposez-le.",
+    )
+    with warnings.catch_warnings():
+        # openpyxl warns about styles and extensions it does not read: not our business.
+        warnings.simplefilter("ignore")
+        try:
+            workbook = openpyxl.load_workbook(
+                io.BytesIO(content), read_only=True, data_only=True, keep_links=False
+            )
+        except Exception:
+            raise _Refused(unreadable) from None
+        try:
+            if not workbook.worksheets:
+                raise _Refused(unreadable)
+            sheet = workbook.worksheets[0]
+            rows = sheet.iter_rows(
+                min_row=1, max_row=MAX_LINES + 1, max_col=MAX_COLUMNS, values_only=True
+            )
+            table = [(number, list(values)) for number, values in enumerate(rows, start=1)]
+        except _Refused:
+            raise
+        except Exception:
+            raise _Refused(unreadable) from None
+        finally:
+            workbook.close()
+    return iter(table)
+
+
+# --- Rows ---------------------------------------------------------------------------------
+
+
+def _number(n: int) -> str:
+    return f"{n:,}".replace(",", " ")
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return " ".join(str(value).split())
+
+
+def _columns(name: str, header: list, problems: list[Problem]) -> dict[str, int] | None:
+    found: dict[str, int] = {}
+    ignored = []
+    for index, cell in enumerate(header):
+        label = _text(cell)
+        folded = fold(label)
+        if not folded:
+            continue
+        key = next((k for k, (_, spellings) in COLUMNS.items() if folded in spellings), None)
+        if key is None:
+            ignored.append(label)
+        elif key in found:
+            problems.append(
+                error(
+                    "duplicate_column",
+                    f"La colonne « {COLUMNS[key][0]} » apparaît deux fois dans la ligne des "
+                    f"titres du fichier {name} : gardez-en une seule.",
+                )
+            )
+        else:
+            found[key] = index
+    if not found:
+        problems.append(
+            error(
+                "no_header",
+                f"La première ligne du fichier {name} doit donner les titres des colonnes ("
+                + ", ".join(TEMPLATE_HEADER)
+                + ") : utilisez le modèle à télécharger sur cette page.",
+            )
+        )
+        return None
+    missing = [key for key in REQUIRED if key not in found]
+    for key in missing:
+        problems.append(
+            error(
+                "missing_column",
+                f"Il manque la colonne « {COLUMNS[key][0]} » dans le fichier {name} : "
+                "ajoutez-la (voir le modèle à télécharger).",
+            )
+        )
+    if ignored:
+        problems.append(
+            warning(
+                "ignored_columns",
+                "Colonnes ignorées (la plateforme ne les garde pas) : "
+                + ", ".join(f"« {label} »" for label in ignored)
+                + ".",
+            )
+        )
+    return None if missing else found
+
+
+def _birth_date(value, prefix: str, today: datetime.date) -> tuple[datetime.date | None, str]:
+    """(date, "") or (None, French problem)."""
+    if isinstance(value, datetime.datetime):
+        born = value.date()
+    elif isinstance(value, datetime.date):
+        born = value
+    else:
+        raw = _text(value)
+        if not raw:
+            return None, f"{prefix} : la date de naissance est obligatoire (jj/mm/aaaa)."
+        match = _FRENCH_DATE.match(raw)
+        try:
+            if match is None:
+                raise ValueError(raw)
+            day, month, year = (int(part) for part in match.groups())
+            born = datetime.date(year, month, day)
+        except ValueError:
+            return None, (
+                f"{prefix} : date de naissance « {raw} » illisible : écrivez-la jj/mm/aaaa "
+                "(par exemple 17/05/2008)."
+            )
+    if born > today or born.year < OLDEST_BIRTH_YEAR:
+        return None, f"{prefix} : date de naissance {born:%d/%m/%Y} impossible."
+    return born, ""
+
+
+def _row(
+    line: int, cells: list, columns: dict[str, int], problems: list[Problem], today
+) -> LearnerRow | None:
+    def cell(key: str):
+        index = columns.get(key)
+        return cells[index] if index is not None and index < len(cells) else None
+
+    last_name, first_name = _text(cell("last_name")), _text(cell("first_name"))
+    who = f"{last_name} {first_name}".strip() or "nom et prénom absents"
+    prefix = f"Ligne {line} ({who})"
+    errors = []
+    if not last_name:
+        errors.append(error("missing_value", f"{prefix} : le nom est obligatoire."))
+    if not first_name:
+        errors.append(error("missing_value", f"{prefix} : le prénom est obligatoire."))
+    if len(last_name) > NAME_MAX or len(first_name) > NAME_MAX:
+        errors.append(
+            error("too_long", f"{prefix} : le nom et le prénom ont {NAME_MAX} caractères au plus.")
+        )
+    birth_date, problem = _birth_date(cell("birth_date"), prefix, today)
+    if problem:
+        errors.append(error("bad_date", problem))
+    division = _text(cell("division"))
+    if not division:
+        errors.append(
+            error(
+                "missing_value",
+                f"{prefix} : la division est obligatoire (son code, par exemple CAP1-APP).",
+            )
+        )
+    elif len(division) > DIVISION_MAX:
+        errors.append(
+            error(
+                "too_long",
+                f"{prefix} : le code de division « {division} » dépasse {DIVISION_MAX} caractères.",
+            )
+        )
+    raw_status = _text(cell("status"))
+    status = STATUS_ALIASES.get(fold(raw_status))
+    if status is None:
+        shown = f"statut « {raw_status} » inconnu" if raw_status else "statut absent"
+        errors.append(
+            error("bad_status", f"{prefix} : {shown} : indiquez apprenti, adulte ou autre.")
+        )
+    ine = normalize_ine(_text(cell("ine")))
+    if ine and ine_problem(ine):
+        problems.append(
+            warning(
+                "invalid_ine",
+                f"{prefix} : l'INE « {ine} » ne correspond à aucune forme nationale (11 "
+                "caractères, par exemple 123456789AB) ; l'apprenant est importé sans INE.",
+            )
+        )
+        ine = ""
+    problems.extend(errors)
+    if errors:
+        return None
+    return LearnerRow(
+        line=line,
+        last_name=last_name,
+        first_name=first_name,
+        birth_date=birth_date,
+        ine=ine,
+        division=division,
+        status=status,
+    )
+
+
+def _read_table(
+    result: LearnersFile, rows: Iterator[tuple[int, list]], today: datetime.date
+) -> None:
+    problems = result.problems
+    columns = None
+    header_seen = False
+    learners = 0
+    for line, cells in rows:
+        if line > MAX_LINES:
+            problems.append(
+                error(
+                    "too_many_rows",
+                    f"Le fichier {result.name} dépasse {_number(MAX_LINES)} lignes (lignes vides "
+                    f"comprises) : gardez au plus {_number(MAX_ROWS)} apprenants par fichier et "
+                    "supprimez les lignes vides.",
+                )
+            )
+            result.rows = []
+            break
+        if not any(_text(c) for c in cells):
+            continue
+        if not header_seen:
+            header_seen = True
+            columns = _columns(result.name, cells, problems)
+            if columns is None:
+                break
+            continue
+        learners += 1
+        if learners > MAX_ROWS:
+            problems.append(
+                error(
+                    "too_many_rows",
+                    f"Le fichier {result.name} compte plus de {_number(MAX_ROWS)} apprenants : "
+                    "découpez-le en plusieurs fichiers.",
+                )
+            )
+            result.rows = []  # not read to the end: nothing of it is kept
+            break
+        row = _row(line, cells, columns, problems, today)
+        if row is not None:
+            result.rows.append(row)
+    if not header_seen:
+        raise _Refused(error("empty_file", f"Le fichier {result.name} est vide."))
+    if columns is not None and learners == 0 and not result.refused:
+        problems.append(
+            error(
+                "no_rows",
+                f"Le fichier {result.name} ne contient aucun apprenant sous la ligne des titres.",
+            )
+        )
+    _check_duplicates(result.rows, problems)
+
+
+def _check_duplicates(rows: list[LearnerRow], problems: list[Problem]) -> None:
+    by_ine: dict[str, LearnerRow] = {}
+    by_key: dict[str, list[LearnerRow]] = {}
+    for row in rows:
+        if row.ine:
+            other = by_ine.setdefault(row.ine, row)
+            if other is not row:
+                problems.append(
+                    error(
+                        "duplicate_ine",
+                        f"L'INE {row.ine} figure deux fois dans le fichier : ligne {other.line} "
+                        f"({other.display_name}) et ligne {row.line} ({row.display_name}). Un "
+                        "INE est propre à un apprenant : corrigez le fichier.",
+                    )
+                )
+        same = by_key.setdefault(row.key, [])
+        twin = next((o for o in same if not (o.ine and row.ine)), None)
+        if twin is not None:
+            problems.append(
+                error(
+                    "duplicate_learner",
+                    f"Les lignes {twin.line} et {row.line} décrivent le même apprenant "
+                    f"({row.display_name}, né(e) le {row.birth_date:%d/%m/%Y}) : "
+                    "supprimez le doublon.",
+                )
+            )
+        same.append(row)
+
+
+# --- The downloadable template ------------------------------------------------------------
+
+TEMPLATE_EXAMPLE = ("MARTIN", "Léa", datetime.date(2007, 5, 17), "", "CAP1-APP", "apprenti")
+
+
+def template_csv() -> bytes:
+    """The template as CSV: UTF-8 with BOM (so that Excel shows the accents), « ; »."""
+    example = [
+        value.strftime("%d/%m/%Y") if isinstance(value, datetime.date) else value
+        for value in TEMPLATE_EXAMPLE
+    ]
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(TEMPLATE_HEADER)
+    writer.writerow(example)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def template_xlsx() -> bytes:
+    """The template as an Excel workbook: a date cell, text INE and division, a list of
+    statuses to choose from."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Apprenants"
+    sheet.append(TEMPLATE_HEADER)
+    sheet.append(list(TEMPLATE_EXAMPLE))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet["C2"].number_format = "DD/MM/YYYY"
+    sheet["D2"].number_format = "@"
+    sheet["E2"].number_format = "@"
+    for column, width in zip("ABCDEF", (22, 18, 18, 14, 14, 12), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A2"
+    statuses = DataValidation(
+        type="list",
+        formula1='"' + ",".join(STATUSES) + '"',
+        allow_blank=False,
+        showErrorMessage=True,
+        errorTitle="Statut",
+        error="Indiquez apprenti, adulte ou autre.",
+    )
+    statuses.add(f"F2:F{MAX_ROWS + 1}")
+    sheet.add_data_validation(statuses)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
