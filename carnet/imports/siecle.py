@@ -236,11 +236,12 @@ def _plan_pupils(plan: Plan, establishment, payload: dict) -> None:
         for row in Pupil.objects.of(establishment).values("pk", "user_id", *PUPIL_FIELDS)
     ]
     groups_of: dict[int, set[str]] = {}
-    through = Pupil.groups.through.objects.filter(pupil__establishment=establishment).filter(
-        division__school_year__start_year=plan.school_year
-    )
-    for pupil_id, code in through.values_list("pupil_id", "division__code"):
-        groups_of.setdefault(pupil_id, set()).add(code)
+    # By this year's divisions of the establishment (a few hundred ids, indexed), not by a
+    # join on pupils: that join scans every establishment's memberships.
+    codes_by_pk = {d.pk: code for code, d in divisions.items()}
+    through = Pupil.groups.through.objects.filter(division_id__in=list(codes_by_pk))
+    for pupil_id, division_id in through.values_list("pupil_id", "division_id"):
+        groups_of.setdefault(pupil_id, set()).add(codes_by_pk[division_id])
     by_id = {p.siecle_eleve_id: p for p in pupils if p.siecle_eleve_id}
     by_ine = {p.ine: p for p in pupils if p.ine}
     matched: set[int] = set()
@@ -329,13 +330,15 @@ def _plan_staff(plan: Plan, establishment, payload: dict) -> None:
         .select_related("user")
     )
     by_id = {m.sts_id: m for m in members}
-    through = StaffMember.divisions.through.objects.filter(
-        staffmember__establishment=establishment,
-        division__school_year__start_year=plan.school_year,
+    codes_by_pk = dict(
+        Division.objects.of(establishment)
+        .filter(school_year__start_year=plan.school_year)
+        .values_list("pk", "code")
     )
+    through = StaffMember.divisions.through.objects.filter(division_id__in=list(codes_by_pk))
     taught: dict[int, set[str]] = {}
-    for member_id, code in through.values_list("staffmember_id", "division__code"):
-        taught.setdefault(member_id, set()).add(code)
+    for member_id, division_id in through.values_list("staffmember_id", "division_id"):
+        taught.setdefault(member_id, set()).add(codes_by_pk[division_id])
     names = {("function", f.value): f.label for f in StaffFunction}
     seen: set[str] = set()
     for record in payload["staff"]:
