@@ -96,3 +96,13 @@ class TestHeaders:
         assert not [
             tag for tag in page.find_all(True) if any(a.startswith("on") for a in tag.attrs)
         ]
+
+
+@pytest.mark.django_db
+class TestLanguage:
+    def test_french_whatever_the_browser_asks(self, admin_client_a):
+        """The platform is French-only: Django's own messages too, even for an English browser."""
+        response = admin_client_a.post(
+            reverse("establishments:identity"), {"uai": ""}, HTTP_ACCEPT_LANGUAGE="en-US,en"
+        )
+        assert "Ce champ est obligatoire." in text(response)
