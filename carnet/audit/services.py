@@ -23,6 +23,6 @@ def audit_event_record(
         actor=actor,
         actor_label=actor_label(actor),
         action=action,
-        subject=subject,
+        subject=subject[:200],
         changes=changes or {},
     )

@@ -615,7 +615,10 @@ def outside_learner_create(*, establishment, data: dict, actor) -> Pupil:
 def outside_learner_update(*, learner: Pupil, data: dict, actor) -> dict:
     """Edit a hors-SIECLE learner (same ``data`` as creation, plus ``status``: actif or
     sorti). Returns the audited changes ({} when nothing changed)."""
-    locked = Pupil.objects.select_for_update().select_related("division").get(pk=learner.pk)
+    # of=("self",): PostgreSQL cannot lock the nullable side of the division join.
+    locked = (
+        Pupil.objects.select_for_update(of=("self",)).select_related("division").get(pk=learner.pk)
+    )
     if locked.source != OUTSIDE:
         raise ValidationError("Seuls les apprenants hors SIECLE se modifient ici.")
     establishment = locked.establishment
@@ -729,7 +732,7 @@ def outside_division_create(*, establishment, data: dict, actor) -> Division:
 def outside_division_update(*, division: Division, data: dict, actor) -> dict:
     """Edit a hors-SIECLE division (code, label, diploma). Returns the audited changes."""
     locked = (
-        Division.objects.select_for_update()
+        Division.objects.select_for_update(of=("self",))
         .select_related("school_year", "diploma")
         .get(pk=division.pk)
     )

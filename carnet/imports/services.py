@@ -19,11 +19,13 @@ from carnet.imports.parsers.files import RawFile
 from carnet.imports.reading import Reading, read_siecle_files
 from carnet.imports.siecle import Plan, siecle_apply, siecle_plan
 
-EMPTY_COUNTS = {
-    "pupils": dict.fromkeys(("created", "updated", "unchanged", "left"), 0),
-    "divisions": dict.fromkeys(("created", "updated", "unchanged"), 0),
-    "staff": dict.fromkeys(("created", "updated", "unchanged", "skipped", "left"), 0),
+# The order counts are shown in (PostgreSQL's jsonb does not keep a dict's key order).
+COUNT_ORDER = {
+    "pupils": ("created", "updated", "unchanged", "left"),
+    "divisions": ("created", "updated", "unchanged"),
+    "staff": ("created", "updated", "unchanged", "skipped", "left"),
 }
+EMPTY_COUNTS = {kind: dict.fromkeys(actions, 0) for kind, actions in COUNT_ORDER.items()}
 
 
 def siecle_import_read(

@@ -16,6 +16,7 @@ from carnet.imports.parsers.files import RawFile
 from carnet.imports.selectors import import_batches
 from carnet.imports.services import (
     COUNT_LABELS,
+    COUNT_ORDER,
     import_batch_cancel,
     siecle_import_apply,
     siecle_import_preview,
@@ -61,8 +62,9 @@ def batch_view(request, token: str):
         changes = [c for c in changes if c["kind"] == kind]
     page = Paginator(changes, CHANGES_PER_PAGE).get_page(request.GET.get("page"))
     rows = [
-        (COUNT_LABELS[name], [(COUNT_LABELS[a], n) for a, n in actions.items()])
-        for name, actions in batch.counts.items()
+        (COUNT_LABELS[kind], [(COUNT_LABELS[a], batch.counts[kind].get(a, 0)) for a in actions])
+        for kind, actions in COUNT_ORDER.items()
+        if kind in batch.counts
     ]
     return render(
         request,
