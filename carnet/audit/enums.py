@@ -10,6 +10,7 @@ class AuditAction(models.TextChoices):
     IMAGE_DELETED = "image_supprimee", "Image supprimée"
     ESTABLISHMENT_CREATED = "etablissement_cree", "Établissement créé"
     IMPORT_APPLIED = "import_applique", "Import appliqué"
+    PROFILE_CHANGED = "profil_modifie", "Profil d'un compte modifié par l'import STS-web"
     LEARNER_CREATED = "apprenant_cree", "Apprenant hors SIECLE créé"
     LEARNER_UPDATED = "apprenant_modifie", "Apprenant hors SIECLE modifié"
     DIVISION_CREATED = "division_creee", "Division créée"

@@ -53,6 +53,8 @@ class Division(models.Model):
         blank=True,
         related_name="+",
     )
+    # Attached by hand (its MEF matches no référentiel): a SIECLE re-import keeps it.
+    diploma_by_hand = models.BooleanField("diplôme rattaché à la main", default=False)
     source = models.CharField(
         max_length=20, choices=PupilSource.choices, default=PupilSource.SIECLE
     )

@@ -14,7 +14,8 @@ def division_set_diploma(*, division: Division, diploma, actor) -> bool:
         return False
     before = division.diploma.title if division.diploma else ""
     division.diploma = diploma
-    division.save(update_fields=["diploma"])
+    division.diploma_by_hand = diploma is not None
+    division.save(update_fields=["diploma", "diploma_by_hand"])
     audit_event_record(
         establishment=division.establishment,
         actor=actor,

@@ -1,6 +1,7 @@
 from django import forms
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+MAX_UPLOAD_TOTAL = 250 * 1024 * 1024  # all the files of one upload together
 
 
 class MultipleFileInput(forms.ClearableFileInput):

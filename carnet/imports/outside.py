@@ -43,6 +43,7 @@ from carnet.imports.parsers.learners import (
     learner_key,
     parse_learners,
 )
+from carnet.imports.services import counts_for_audit
 from carnet.imports.siecle import display_value
 
 OUTSIDE = PupilSource.OUTSIDE_SIECLE
@@ -377,22 +378,13 @@ def outside_import_preview(
     return batch
 
 
-def _counts_for_audit(counts: dict) -> dict:
-    labels = {
-        "pupils": "Apprenants",
-        "divisions": "Divisions",
-        "created": "créés",
-        "updated": "modifiés",
-        "unchanged": "inchangés",
-    }
-    return {
-        labels[kind]: [
-            "",
-            ", ".join(f"{n} {labels[a]}" for a, n in actions.items() if n and a in labels),
-        ]
-        for kind, actions in counts.items()
-        if actions.get("created") or actions.get("updated")
-    }
+AUDIT_LABELS = {
+    "pupils": "Apprenants",
+    "divisions": "Divisions",
+    "created": "créés",
+    "updated": "modifiés",
+    "unchanged": "inchangés",
+}
 
 
 @transaction.atomic
@@ -426,7 +418,7 @@ def outside_import_apply(*, batch: ImportBatch, actor) -> ImportBatch:
             actor=actor,
             action=AuditAction.IMPORT_APPLIED,
             subject=", ".join(f["name"] for f in batch.files),
-            changes=_counts_for_audit(plan.counts),
+            changes=counts_for_audit(plan.counts, AUDIT_LABELS),
         )
     batch.status = BatchStatus.APPLIED
     batch.applied_at = timezone.now()

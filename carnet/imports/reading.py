@@ -7,6 +7,7 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from carnet.directory.school_years import school_year_start
 from carnet.imports.parsers.common import KIND_LABELS, FileKind, Problem, error, warning
 from carnet.imports.parsers.files import ParsedFile, RawFile, read_uploads
 from carnet.imports.parsers.siecle import NomenclatureFile, PupilsFile, StructuresFile
@@ -73,7 +74,7 @@ def read_siecle_files(*, uai: str, uploads: list[RawFile], today: datetime.date)
                 + ") : exportez-les pour la même année.",
             )
         )
-    current = today.year if today.month >= 8 else today.year - 1
+    current = school_year_start(today)
     year = years.pop() if len(years) == 1 else current
     if year != current:
         reading.problems.append(
@@ -147,12 +148,11 @@ def _payload(by_kind: dict[FileKind, ParsedFile], year: int, today: datetime.dat
             )
         for code, counter in mefs_by_division.items():
             structures[code]["mef"] = structures[code]["mef"] or counter.most_common(1)[0][0]
+    # Labels and MEF stay "" when no uploaded file gives them: the plan then keeps what the
+    # platform already has (importing the pupils file alone must not erase the labels).
     mef_labels = {
         code: mef.label for code, mef in (nomenclature.mefs.items() if nomenclature else [])
     }
-    for item in structures.values():
-        item["label"] = item["label"] or item["code"]
-        item["mef_label"] = mef_labels.get(item["mef"], "")
     staff = []
     if sts:
         for record in sts.staff:
@@ -174,8 +174,11 @@ def _payload(by_kind: dict[FileKind, ParsedFile], year: int, today: datetime.dat
         "has_pupils": pupils_file is not None,
         "pupils": pupils,
         "structures": sorted(structures.values(), key=lambda s: (s["kind"], s["code"])),
+        "has_nomenclature": nomenclature is not None,
         "mef_labels": mef_labels,
         "has_staff": sts is not None,
         "staff": staff,
-        "staff_skipped": sorted(sts.skipped) if sts else [],
+        "staff_skipped": [
+            {"sts_id": r.sts_id, "name": r.display_name} for r in (sts.skipped if sts else [])
+        ],
     }

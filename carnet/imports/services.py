@@ -8,11 +8,12 @@ they are no longer exactly those previewed.
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from carnet.audit.enums import AuditAction
 from carnet.audit.services import actor_label, audit_event_record
+from carnet.establishments.models import Establishment
 from carnet.imports.enums import BatchKind, BatchStatus
 from carnet.imports.models import ImportBatch
 from carnet.imports.parsers.files import RawFile
@@ -28,16 +29,25 @@ COUNT_ORDER = {
 EMPTY_COUNTS = {kind: dict.fromkeys(actions, 0) for kind, actions in COUNT_ORDER.items()}
 
 
+PREVIEW_LIFETIME = datetime.timedelta(hours=24)
+STALE = (
+    "Les données de l'établissement ont changé depuis cet aperçu (un autre import a peut-être "
+    "eu lieu) : déposez de nouveau les fichiers pour obtenir un aperçu à jour."
+)
+
+
 def siecle_import_read(
     *, establishment, uploads: list[RawFile], today: datetime.date | None = None
 ) -> tuple[Reading, Plan | None]:
-    """Read and plan, writing nothing (a dry run)."""
+    """Read and plan, writing nothing (a dry run). The plan is None when refused."""
     reading = read_siecle_files(
         uai=establishment.uai, uploads=uploads, today=today or timezone.localdate()
     )
     if reading.refused:
         return reading, None
-    return reading, siecle_plan(establishment=establishment, payload=reading.payload)
+    plan = siecle_plan(establishment=establishment, payload=reading.payload)
+    reading.problems.extend(plan.problems)
+    return reading, None if plan.refused else plan
 
 
 def siecle_import_preview(
@@ -56,40 +66,57 @@ def siecle_import_preview(
     if plan is None:
         batch.status = BatchStatus.REFUSED
         batch.counts = EMPTY_COUNTS
-    else:
-        batch.status = BatchStatus.PREVIEW
-        batch.counts = plan.counts
-        batch.changes = plan.changes
-        batch.payload = {**reading.payload, "digest": plan.digest}
+        batch.save()
+        return batch
+    batch.status = BatchStatus.PREVIEW
+    batch.counts = plan.counts
+    batch.changes = plan.changes
+    batch.payload = {**reading.payload, "digest": plan.digest}
     batch.save_as_only_preview()
     return batch
 
 
-@transaction.atomic
-def siecle_import_apply(*, batch: ImportBatch, actor) -> ImportBatch:
-    """Apply a previewed batch, all or nothing. Raises ValidationError (French) if it can't."""
-    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-    if batch.status != BatchStatus.PREVIEW or batch.kind != BatchKind.SIECLE:
-        raise ValidationError(
-            "Cet aperçu a déjà été appliqué ou annulé : déposez de nouveau les fichiers."
-        )
-    establishment = batch.establishment
-    payload = batch.payload
-    plan = siecle_plan(establishment=establishment, payload=payload)
-    if plan.digest != payload.get("digest"):
-        raise ValidationError(
-            "Les données de l'établissement ont changé depuis cet aperçu (un autre import a "
-            "peut-être eu lieu) : déposez de nouveau les fichiers pour obtenir un aperçu à jour."
-        )
-    siecle_apply(establishment=establishment, payload=payload, plan=plan)
+def _lock(establishment) -> None:
+    """One import at a time per establishment (page and command line alike)."""
+    Establishment.objects.select_for_update().filter(pk=establishment.pk).exists()
+
+
+def _apply(*, establishment, plan: Plan, files: list[dict], actor) -> None:
+    try:
+        with transaction.atomic():
+            siecle_apply(establishment=establishment, plan=plan, actor=actor)
+    except IntegrityError:
+        # Only a change made in between can bring this (the plan checks what it writes).
+        raise ValidationError(STALE) from None
     if plan.writes_anything:
         audit_event_record(
             establishment=establishment,
             actor=actor,
             action=AuditAction.IMPORT_APPLIED,
-            subject=", ".join(f["name"] for f in batch.files),
-            changes=_counts_for_audit(plan.counts),
+            subject=", ".join(f["name"] for f in files),
+            changes=counts_for_audit(plan.counts),
         )
+
+
+@transaction.atomic
+def siecle_import_apply(*, batch: ImportBatch, actor) -> ImportBatch:
+    """Apply a previewed batch, all or nothing. Raises ValidationError (French) if it can't."""
+    _lock(batch.establishment)
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != BatchStatus.PREVIEW or batch.kind != BatchKind.SIECLE:
+        raise ValidationError(
+            "Cet aperçu a déjà été appliqué ou abandonné : déposez de nouveau les fichiers."
+        )
+    if timezone.now() - batch.created_at > PREVIEW_LIFETIME:
+        import_batch_cancel(batch=batch)
+        raise ValidationError(
+            "Cet aperçu date de plus de 24 heures : déposez de nouveau les fichiers."
+        )
+    establishment = batch.establishment
+    plan = siecle_plan(establishment=establishment, payload=batch.payload)
+    if plan.refused or plan.digest != batch.payload.get("digest"):
+        raise ValidationError(STALE)
+    _apply(establishment=establishment, plan=plan, files=batch.files, actor=actor)
     batch.status = BatchStatus.APPLIED
     batch.applied_at = timezone.now()
     batch.counts = plan.counts
@@ -100,10 +127,20 @@ def siecle_import_apply(*, batch: ImportBatch, actor) -> ImportBatch:
 
 @transaction.atomic
 def import_batch_cancel(*, batch: ImportBatch) -> None:
+    """Abandon a preview: it keeps no pupil's data (names, INE) from then on."""
     if batch.status == BatchStatus.PREVIEW:
         batch.status = BatchStatus.CANCELLED
         batch.payload = {}
-        batch.save(update_fields=["status", "payload"])
+        batch.changes = []
+        batch.save(update_fields=["status", "payload", "changes"])
+
+
+def import_previews_purge(*, now: datetime.datetime | None = None) -> int:
+    """Abandon every preview older than 24 hours, on the whole platform. Returns how many."""
+    limit = (now or timezone.now()) - PREVIEW_LIFETIME
+    return ImportBatch.objects.filter(status=BatchStatus.PREVIEW, created_at__lt=limit).update(
+        status=BatchStatus.CANCELLED, payload={}, changes=[]
+    )
 
 
 COUNT_LABELS = {
@@ -118,14 +155,15 @@ COUNT_LABELS = {
 }
 
 
-def _counts_for_audit(counts: dict) -> dict:
+def counts_for_audit(counts: dict, labels: dict[str, str] = COUNT_LABELS) -> dict:
+    """An import's counts as audit changes: {"Élèves": ["", "3 créés, 1 sortis"]…}."""
     return {
-        COUNT_LABELS[kind]: [
+        labels[kind]: [
             "",
-            ", ".join(f"{n} {COUNT_LABELS[action]}" for action, n in actions.items() if n),
+            ", ".join(f"{n} {labels[a]}" for a, n in actions.items() if n and a in labels),
         ]
         for kind, actions in counts.items()
-        if any(actions.values())
+        if any(n for a, n in actions.items() if a not in ("unchanged", "skipped"))
     }
 
 
@@ -143,13 +181,15 @@ def siecle_import_run(
     Returns (status, counts, problems) with status "applied", "preview" or "refused".
     Applied imports are recorded in the import history like those of the web page.
     """
+    if not dry_run:
+        _lock(establishment)
     reading, plan = siecle_import_read(establishment=establishment, uploads=uploads, today=today)
     problems = [p.as_dict() for p in reading.problems]
     if plan is None:
         return "refused", EMPTY_COUNTS, problems
     if dry_run:
         return "preview", plan.counts, problems
-    batch = ImportBatch.objects.create(
+    ImportBatch.objects.create(
         establishment=establishment,
         kind=BatchKind.SIECLE,
         status=BatchStatus.APPLIED,
@@ -161,13 +201,5 @@ def siecle_import_run(
         counts=plan.counts,
         changes=plan.changes,
     )
-    siecle_apply(establishment=establishment, payload=reading.payload, plan=plan)
-    if plan.writes_anything:
-        audit_event_record(
-            establishment=establishment,
-            actor=actor,
-            action=AuditAction.IMPORT_APPLIED,
-            subject=", ".join(f["name"] for f in batch.files),
-            changes=_counts_for_audit(plan.counts),
-        )
+    _apply(establishment=establishment, plan=plan, files=reading.files, actor=actor)
     return "applied", plan.counts, problems

@@ -11,9 +11,13 @@ import json
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
+from django.db.models import Q
+
 from carnet.accounts.enums import Profile
 from carnet.accounts.logins import login_base, unique_login
 from carnet.accounts.models import User
+from carnet.audit.enums import AuditAction
+from carnet.audit.services import audit_event_record
 from carnet.directory.enums import (
     PupilSource,
     PupilStatus,
@@ -22,6 +26,7 @@ from carnet.directory.enums import (
     StructureKind,
 )
 from carnet.directory.models import Division, Pupil, SchoolYear, StaffMember
+from carnet.imports.parsers.common import Problem, error, warning
 from carnet.referentials.models import Diploma
 
 PUPIL_FIELDS = (
@@ -40,7 +45,7 @@ PUPIL_FIELDS = (
     "source",
     "division_id",
 )
-DIVISION_FIELDS = ("label", "kind", "mef", "mef_label", "diploma_id")
+DIVISION_FIELDS = ("label", "kind", "mef", "mef_label", "diploma_id", "diploma_by_hand")
 STAFF_FIELDS = (
     "civility",
     "last_name",
@@ -69,6 +74,7 @@ FIELD_LABELS = {
     "kind": "type",
     "mef_label": "libellé du MEF",
     "diploma_id": "diplôme",
+    "diploma_by_hand": "diplôme rattaché à la main",
     "civility": "civilité",
     "function": "fonction",
     "is_active": "en poste",
@@ -86,11 +92,14 @@ class Plan:
     school_year: int
     counts: dict = field(default_factory=dict)
     changes: list[dict] = field(default_factory=list)
+    # Errors refuse the import; warnings are shown with the preview.
+    problems: list[Problem] = field(default_factory=list)
+    existing_divisions: dict[str, Division] = field(default_factory=dict)
     # Operations for apply: objects or (object, fields) to write.
     new_divisions: list[Division] = field(default_factory=list)
     changed_divisions: dict[str, list[str]] = field(default_factory=dict)  # code → fields
     division_values: dict[str, dict] = field(default_factory=dict)  # code → wanted values
-    new_pupils: list[tuple[dict, dict]] = field(default_factory=list)  # (values, record)
+    new_pupils: list[tuple[str, dict]] = field(default_factory=list)  # (ELEVE_ID, values)
     changed_pupils: list[tuple[SimpleNamespace, dict]] = field(default_factory=list)
     pupil_groups: dict[int | str, list[str]] = field(default_factory=dict)  # pk|eleve_id → codes
     disable_users: set[int] = field(default_factory=set)
@@ -106,6 +115,10 @@ class Plan:
         return hashlib.sha256(
             json.dumps(self.changes, sort_keys=True, default=str).encode()
         ).hexdigest()
+
+    @property
+    def refused(self) -> bool:
+        return any(p.level == "error" for p in self.problems)
 
     @property
     def writes_anything(self) -> bool:
@@ -158,49 +171,72 @@ def siecle_plan(*, establishment, payload: dict) -> Plan:
 def _plan_divisions(plan: Plan, establishment, payload: dict) -> None:
     diplomas = {d.mef_prefix: d for d in Diploma.objects.only("pk", "mef_prefix", "title")}
     titles = {d.pk: d.title for d in diplomas.values()}
-    existing = {
+    names = {("diploma_id", pk): title for pk, title in titles.items()}
+    names.update({("kind", k.value): k.label for k in StructureKind})
+    plan.existing_divisions = {
         d.code: d
         for d in Division.objects.of(establishment).filter(school_year__start_year=plan.school_year)
     }
+    mef_labels = payload["mef_labels"]
     for item in payload["structures"]:
-        mapped = diplomas.get(item["mef"][:8]) if item["mef"] else None
-        current = existing.get(item["code"])
+        code = item["code"]
+        current = plan.existing_divisions.get(code)
+        if current is not None and current.source == PupilSource.OUTSIDE_SIECLE:
+            plan.problems.append(
+                error(
+                    "outside_division_code",
+                    f"La division {code} des fichiers SIECLE porte le code d'une division "
+                    "« hors SIECLE » créée dans la plateforme : renommez cette dernière "
+                    "(Apprenants hors SIECLE) puis importez de nouveau.",
+                )
+            )
+            continue
+        # What no uploaded file gives is kept as the platform has it.
+        mef = item["mef"] or (current.mef if current else "")
+        if payload["has_nomenclature"]:
+            mef_label = mef_labels.get(mef, "")
+        else:
+            mef_label = current.mef_label if current else ""
+        mapped = diplomas.get(mef[:8]) if mef else None
+        if mapped is not None:
+            diploma_id, by_hand = mapped.pk, False
+        elif current is not None and current.diploma_by_hand:
+            diploma_id, by_hand = current.diploma_id, True
+        else:
+            diploma_id, by_hand = None, False  # « diplôme non rattaché »
         wanted = {
-            "label": item["label"][:150],
+            "label": (item["label"] or (current.label if current else "") or code)[:150],
             "kind": item["kind"],
-            "mef": item["mef"],
-            "mef_label": item["mef_label"][:150],
-            # An unknown MEF keeps the diploma attached by hand, if any.
-            "diploma_id": mapped.pk if mapped else (current.diploma_id if current else None),
+            "mef": mef,
+            "mef_label": mef_label[:150],
+            "diploma_id": diploma_id,
+            "diploma_by_hand": by_hand,
         }
-        plan.division_values[item["code"]] = wanted
-        names = {("diploma_id", pk): title for pk, title in titles.items()}
+        plan.division_values[code] = wanted
         kind_label = "Groupe" if item["kind"] == StructureKind.GROUP else "Division"
         if current is None:
             plan.counts["divisions"]["created"] += 1
-            plan.new_divisions.append(
-                Division(establishment=establishment, code=item["code"], **wanted)
-            )
-            detail = titles.get(wanted["diploma_id"]) or (
-                f"diplôme non rattaché (MEF {item['mef']})" if item["mef"] else "sans MEF"
+            plan.new_divisions.append(Division(establishment=establishment, code=code, **wanted))
+            detail = titles.get(diploma_id) or (
+                f"diplôme non rattaché (MEF {mef})" if mef else "sans MEF"
             )
             plan.changes.append(
-                {"kind": kind_label, "action": "créé", "label": item["code"], "details": [detail]}
+                {"kind": kind_label, "action": "créé", "label": code, "details": [detail]}
             )
             continue
         values = {name: getattr(current, name) for name in DIVISION_FIELDS}
         details = _differences(values, wanted, names)
         if details:
             plan.counts["divisions"]["updated"] += 1
-            plan.changed_divisions[item["code"]] = [n for n in wanted if values[n] != wanted[n]]
+            plan.changed_divisions[code] = [n for n in wanted if values[n] != wanted[n]]
             plan.changes.append(
-                {"kind": kind_label, "action": "modifié", "label": item["code"], "details": details}
+                {"kind": kind_label, "action": "modifié", "label": code, "details": details}
             )
         else:
             plan.counts["divisions"]["unchanged"] += 1
 
 
-def _wanted_pupil(record: dict, plan: Plan, division_ids: dict[str, int | None]) -> dict:
+def _wanted_pupil(record: dict, division_ids: dict[str, int | str]) -> dict:
     exit_date = _date(record["exit_date"])
     return {
         "last_name": record["last_name"][:100],
@@ -220,53 +256,69 @@ def _wanted_pupil(record: dict, plan: Plan, division_ids: dict[str, int | None])
     }
 
 
+def _match_pupils(records: list[dict], pupils: list[SimpleNamespace]) -> dict[str, object]:
+    """ELEVE_ID → the existing SIECLE pupil it updates.
+
+    First every record by its ELEVE_ID; then, for the records left, by INE among the SIECLE
+    pupils whose ELEVE_ID is not in the file (SIECLE gave the same pupil a new ELEVE_ID).
+    Two passes: a newcomer must never take the record of a pupil who is still in the file.
+    """
+    siecle = [p for p in pupils if p.source == PupilSource.SIECLE]
+    by_id = {p.siecle_eleve_id: p for p in siecle if p.siecle_eleve_id}
+    file_ids = {r["eleve_id"] for r in records}
+    matches = {r["eleve_id"]: by_id[r["eleve_id"]] for r in records if r["eleve_id"] in by_id}
+    by_ine = {p.ine: p for p in siecle if p.ine and p.siecle_eleve_id not in file_ids}
+    taken = {p.pk for p in matches.values()}
+    for record in records:
+        candidate = by_ine.get(record["ine"]) if record["ine"] else None
+        if record["eleve_id"] not in matches and candidate and candidate.pk not in taken:
+            matches[record["eleve_id"]] = candidate
+            taken.add(candidate.pk)
+    return matches
+
+
 def _plan_pupils(plan: Plan, establishment, payload: dict) -> None:
-    divisions = {
-        d.code: d
-        for d in Division.objects.of(establishment).filter(school_year__start_year=plan.school_year)
-    }
+    divisions = plan.existing_divisions
     # Divisions still to create get a placeholder id (their code) until applied.
-    division_ids: dict[str, int | str | None] = {code: d.pk for code, d in divisions.items()}
+    division_ids: dict[str, int | str] = {code: d.pk for code, d in divisions.items()}
     for division in plan.new_divisions:
         division_ids[division.code] = f"new:{division.code}"
-    division_codes = {pk: code for code, pk in division_ids.items()}
+    names = {("division_id", pk): code for code, pk in division_ids.items()}
+    names.update({("status", s.value): s.label for s in PupilStatus})
+    names.update({("source", s.value): s.label for s in PupilSource})
     # Plain rows, not model instances: 3,000 of them are read at every import.
     pupils = [
         SimpleNamespace(**row)
         for row in Pupil.objects.of(establishment).values("pk", "user_id", *PUPIL_FIELDS)
     ]
-    groups_of: dict[int, set[str]] = {}
     # By this year's divisions of the establishment (a few hundred ids, indexed), not by a
     # join on pupils: that join scans every establishment's memberships.
     codes_by_pk = {d.pk: code for code, d in divisions.items()}
+    groups_of: dict[int, set[str]] = {}
     through = Pupil.groups.through.objects.filter(division_id__in=list(codes_by_pk))
     for pupil_id, division_id in through.values_list("pupil_id", "division_id"):
         groups_of.setdefault(pupil_id, set()).add(codes_by_pk[division_id])
-    by_id = {p.siecle_eleve_id: p for p in pupils if p.siecle_eleve_id}
-    by_ine = {p.ine: p for p in pupils if p.ine}
-    matched: set[int] = set()
-    names = {("division_id", pk): code for pk, code in division_codes.items()}
-    names.update({("status", s.value): s.label for s in PupilStatus})
-    names.update({("source", s.value): s.label for s in PupilSource})
-    for record in payload["pupils"]:
-        wanted = _wanted_pupil(record, plan, division_ids)
-        current = by_id.get(record["eleve_id"])
-        if current is None and record["ine"]:
-            candidate = by_ine.get(record["ine"])
-            if candidate is not None and candidate.pk not in matched:
-                current = candidate
+    records = payload["pupils"]
+    matches = _match_pupils(records, pupils)
+    matched = {p.pk for p in matches.values()}
+    wanted_of: dict[int, dict] = {}  # pk → the values the pupil will have
+    claimed_ines: dict[str, str] = {}  # INE → who has it in the file
+    for record in records:
+        wanted = _wanted_pupil(record, division_ids)
         who = f"{wanted['last_name']} {wanted['first_name']}"
+        if wanted["ine"]:
+            claimed_ines[wanted["ine"]] = who
         groups = sorted(record["groups"])
-        if current is None or current.pk in matched:
+        current = matches.get(record["eleve_id"])
+        if current is None:
             plan.counts["pupils"]["created"] += 1
-            plan.new_pupils.append((wanted, record))
+            plan.new_pupils.append((record["eleve_id"], wanted))
             plan.pupil_groups[f"new:{record['eleve_id']}"] = groups
             division = record["division"] or "sans division"
             plan.changes.append(
                 {"kind": "Élève", "action": "créé", "label": who, "details": [division]}
             )
             continue
-        matched.add(current.pk)
         values = {name: getattr(current, name) for name in PUPIL_FIELDS}
         details = _differences(values, wanted, names)
         old_groups = sorted(groups_of.get(current.pk, set()))
@@ -290,30 +342,54 @@ def _plan_pupils(plan: Plan, establishment, payload: dict) -> None:
                 action = "réactivé"
                 if current.user_id:
                     plan.enable_users.add(current.user_id)
+        wanted_of[current.pk] = wanted
         plan.changed_pupils.append((current, wanted))
         plan.changes.append({"kind": "Élève", "action": action, "label": who, "details": details})
     left_on = _date(payload["left_on"])
     for pupil in pupils:
-        if (
-            pupil.pk in matched
-            or pupil.source != PupilSource.SIECLE
-            or pupil.status == PupilStatus.LEFT
-        ):
+        if pupil.pk in matched:
             continue
-        # Absent from a full pupils file: left, never deleted.
-        plan.counts["pupils"]["left"] += 1
+        holder = f"{pupil.last_name} {pupil.first_name}"
+        claimed_by = claimed_ines.get(pupil.ine) if pupil.ine else None
+        if pupil.source != PupilSource.SIECLE:
+            if claimed_by:
+                plan.problems.append(
+                    error(
+                        "ine_of_outside_learner",
+                        f"L'INE {pupil.ine} de {claimed_by} (fichier SIECLE) est déjà celui de "
+                        f"l'apprenant hors SIECLE {holder} : corrigez l'INE dans SIECLE ou sur "
+                        "la fiche de l'apprenant, puis importez de nouveau.",
+                    )
+                )
+            continue  # learners « hors SIECLE » are never touched by a SIECLE import
         wanted = {name: getattr(pupil, name) for name in PUPIL_FIELDS}
-        wanted.update(status=PupilStatus.LEFT, left_on=left_on)
+        details = []
+        if claimed_by:
+            # The INE now belongs to a pupil of the file: the absent record gives it up.
+            wanted["ine"] = None
+            details.append(f"INE {pupil.ine} rendu à {claimed_by}")
+            plan.problems.append(
+                warning(
+                    "ine_moved",
+                    f"L'INE {pupil.ine} passe de {holder} (absent du fichier) à {claimed_by}.",
+                )
+            )
+        if pupil.status != PupilStatus.LEFT:
+            # Absent from a full pupils file: left, never deleted.
+            plan.counts["pupils"]["left"] += 1
+            wanted.update(status=PupilStatus.LEFT, left_on=left_on)
+            details.insert(0, "absent du fichier SIECLE")
+            action = "sorti"
+            if pupil.user_id:
+                plan.disable_users.add(pupil.user_id)
+        elif details:
+            plan.counts["pupils"]["updated"] += 1
+            action = "modifié"
+        else:
+            continue
         plan.changed_pupils.append((pupil, wanted))
-        if pupil.user_id:
-            plan.disable_users.add(pupil.user_id)
         plan.changes.append(
-            {
-                "kind": "Élève",
-                "action": "sorti",
-                "label": f"{pupil.last_name} {pupil.first_name}",
-                "details": ["absent du fichier SIECLE"],
-            }
+            {"kind": "Élève", "action": action, "label": holder, "details": details}
         )
 
 
@@ -323,6 +399,8 @@ def _function(code: str) -> str:
 
 def _plan_staff(plan: Plan, establishment, payload: dict) -> None:
     plan.counts["staff"]["skipped"] = len(payload["staff_skipped"])
+    # Without FONCTION (on leave…): not imported, and not « partis » either.
+    on_leave = {item["sts_id"] for item in payload["staff_skipped"]}
     members = list(
         StaffMember.objects.of(establishment)
         .filter(source=StaffSource.STS)
@@ -330,11 +408,7 @@ def _plan_staff(plan: Plan, establishment, payload: dict) -> None:
         .select_related("user")
     )
     by_id = {m.sts_id: m for m in members}
-    codes_by_pk = dict(
-        Division.objects.of(establishment)
-        .filter(school_year__start_year=plan.school_year)
-        .values_list("pk", "code")
-    )
+    codes_by_pk = {d.pk: code for code, d in plan.existing_divisions.items()}
     through = StaffMember.divisions.through.objects.filter(division_id__in=list(codes_by_pk))
     taught: dict[int, set[str]] = {}
     for member_id, division_id in through.values_list("staffmember_id", "division_id"):
@@ -399,7 +473,7 @@ def _plan_staff(plan: Plan, establishment, payload: dict) -> None:
         else:
             plan.counts["staff"]["unchanged"] += 1
     for member in members:
-        if member.sts_id in seen or not member.is_active:
+        if member.sts_id in seen or member.sts_id in on_leave or not member.is_active:
             continue
         plan.counts["staff"]["left"] += 1
         wanted = {name: getattr(member, name) for name in STAFF_FIELDS}
@@ -417,8 +491,8 @@ def _plan_staff(plan: Plan, establishment, payload: dict) -> None:
         )
 
 
-def siecle_apply(*, establishment, payload: dict, plan: Plan) -> None:
-    """Write ``plan`` (computed from ``payload`` in this same transaction)."""
+def siecle_apply(*, establishment, plan: Plan, actor=None) -> None:
+    """Write ``plan`` (computed in this same transaction)."""
     year, _ = SchoolYear.objects.get_or_create(start_year=plan.school_year)
     # Divisions and groups.
     for division in plan.new_divisions:
@@ -446,7 +520,12 @@ def siecle_apply(*, establishment, payload: dict, plan: Plan) -> None:
         return division_id
 
     # Pupils: INE freed first (an INE may move from one pupil to another), then written.
-    changed = plan.changed_pupils
+    # Pupils whose fields change (a change of groups alone writes no pupil row).
+    changed = [
+        (p, wanted)
+        for p, wanted in plan.changed_pupils
+        if any(getattr(p, n) != wanted[n] for n in PUPIL_FIELDS)
+    ]
     moving_ine = [p.pk for p, wanted in changed if p.ine and p.ine != wanted["ine"]]
     if moving_ine:
         Pupil.objects.filter(pk__in=moving_ine).update(ine=None)
@@ -454,7 +533,6 @@ def siecle_apply(*, establishment, payload: dict, plan: Plan) -> None:
         fields = sorted(
             {n for p, wanted in changed for n in PUPIL_FIELDS if getattr(p, n) != wanted[n]}
         )
-        fields = fields or ["status"]
         rows = [
             Pupil(
                 pk=pupil.pk,
@@ -467,14 +545,14 @@ def siecle_apply(*, establishment, payload: dict, plan: Plan) -> None:
         Pupil(
             establishment=establishment, **{**values, "division_id": resolve(values["division_id"])}
         )
-        for values, _ in plan.new_pupils
+        for _, values in plan.new_pupils
     ]
     Pupil.objects.bulk_create(new_pupils)
     # Groups of this school year: replaced for the pupils whose groups changed.
     replaced = [key for key in plan.pupil_groups if isinstance(key, int)]
     group_rows = [(pk, division_by_code[code]) for pk in replaced for code in plan.pupil_groups[pk]]
-    for pupil, (_, record) in zip(new_pupils, plan.new_pupils, strict=True):
-        for code in plan.pupil_groups.get(f"new:{record['eleve_id']}", []):
+    for pupil, (eleve_id, _) in zip(new_pupils, plan.new_pupils, strict=True):
+        for code in plan.pupil_groups.get(f"new:{eleve_id}", []):
             group_rows.append((pupil.pk, division_by_code[code]))
     Through = Pupil.groups.through
     if replaced:
@@ -485,14 +563,14 @@ def siecle_apply(*, establishment, payload: dict, plan: Plan) -> None:
             for pupil_id, division_id in group_rows
         ]
     )
-    _apply_staff(plan, establishment, division_by_code)
+    _apply_staff(plan, establishment, division_by_code, actor)
     if plan.disable_users:
         User.objects.filter(pk__in=plan.disable_users).update(is_active=False)
     if plan.enable_users:
         User.objects.filter(pk__in=plan.enable_users).update(is_active=True)
 
 
-def _apply_staff(plan: Plan, establishment, division_by_code: dict[str, int]) -> None:
+def _apply_staff(plan: Plan, establishment, division_by_code: dict[str, int], actor) -> None:
     # Accounts first: teachers (ENS) and heads (DIR) get one, without a usable password
     # (credentials are generated by « Gestion des utilisateurs »).
     wanted_accounts = []
@@ -508,12 +586,13 @@ def _apply_staff(plan: Plan, establishment, division_by_code: dict[str, int]) ->
         first = owner["first_name"] if isinstance(owner, dict) else owner.first_name
         last = owner["last_name"] if isinstance(owner, dict) else owner.last_name
         bases[id(owner)] = login_base(first, last)
-    candidates = {f"{b}{n}" if n > 1 else b for b in bases.values() for n in range(1, 30)}
-    taken = (
-        set(User.objects.filter(username__in=candidates).values_list("username", flat=True))
-        if candidates
-        else set()
-    )
+    # Logins are unique on the whole platform: every taken « base », « base2 »… counts.
+    taken: set[str] = set()
+    if bases:
+        starts = Q()
+        for base in set(bases.values()):
+            starts |= Q(username__startswith=base)
+        taken = set(User.objects.filter(starts).values_list("username", flat=True))
     users = []
     for owner, profile in wanted_accounts:
         first = owner["first_name"] if isinstance(owner, dict) else owner.first_name
@@ -529,14 +608,28 @@ def _apply_staff(plan: Plan, establishment, division_by_code: dict[str, int]) ->
         users.append((owner, user))
     User.objects.bulk_create([user for _, user in users])
     user_of = {id(owner): user for owner, user in users}
-    # Existing accounts whose profile changes, or which are (re)enabled or disabled.
+    # Existing accounts whose profile changes, or which are (re)enabled or disabled: one
+    # query per profile, and one audit event per account (a profile is a set of rights).
+    by_profile: dict[str, list[int]] = {}
     for member, change in plan.staff_profiles:
         if member.user_id is None:
             continue
         if change["profile"] is None:
             plan.disable_users.add(member.user_id)
         else:
-            User.objects.filter(pk=member.user_id).update(profile=change["profile"], is_active=True)
+            by_profile.setdefault(change["profile"], []).append(member.user_id)
+        old = member.user.get_profile_display() if member.user.is_active else "compte désactivé"
+        new = Profile(change["profile"]).label if change["profile"] else "compte désactivé"
+        if old != new:
+            audit_event_record(
+                establishment=establishment,
+                actor=actor,
+                action=AuditAction.PROFILE_CHANGED,
+                subject=f"{member.last_name} {member.first_name} (STS {member.sts_id})",
+                changes={"Profil": [old, new]},
+            )
+    for profile, user_ids in by_profile.items():
+        User.objects.filter(pk__in=user_ids).update(profile=profile, is_active=True)
     new_members = [
         StaffMember(
             establishment=establishment,

@@ -58,7 +58,7 @@ def logo(request):
     return _logo_page(request)
 
 
-@upload_limit(MAX_BYTES)
+@upload_limit(MAX_BYTES, permission="establishments.manage_settings")
 @require_POST
 @settings_required
 def image_upload(request, kind: str):

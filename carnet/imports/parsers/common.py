@@ -76,7 +76,7 @@ def declared_encoding(content: bytes) -> str:
     return match.group(1).decode("ascii").lower() if match else "utf-8"
 
 
-def _prolog(content: bytes) -> bytes:
+def xml_prolog(content: bytes) -> bytes:
     """Bytes before the root element (declaration, comments, DOCTYPE if any)."""
     position = 0
     while True:
@@ -100,7 +100,7 @@ def _prolog(content: bytes) -> bytes:
 
 
 def root_tag(content: bytes) -> str | None:
-    prolog = _prolog(content)
+    prolog = xml_prolog(content)
     match = _FIRST_ELEMENT.match(content, len(prolog))
     return match.group(1).decode("ascii", "replace") if match else None
 
@@ -117,7 +117,7 @@ def check_xml_envelope(content: bytes, name: str) -> str:
                 "exportez-le de nouveau depuis SIECLE ou STS-web.",
             )
         )
-    prolog = _prolog(content)
+    prolog = xml_prolog(content)
     if b"<!DOCTYPE" in prolog.upper() or b"<!ENTITY" in prolog.upper():
         raise FileRefused(
             error(

@@ -28,7 +28,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from carnet.core.identifiers import ine_problem, normalize_ine
-from carnet.imports.parsers.common import Problem, error, warning
+from carnet.imports.parsers.common import Problem, error, warning, xml_prolog
 
 MAX_ROWS = 5_000  # learners (non-empty lines under the header)
 MAX_LINES = 2 * MAX_ROWS  # lines read at most, empty ones included
@@ -307,21 +307,21 @@ def _xlsx_rows(content: bytes, name: str) -> Iterator[tuple[int, list]]:
             )
         )
     for entry in entries:
-        if entry.filename.endswith((".xml", ".rels")):
-            try:
-                with archive.open(entry) as member:
-                    head = member.read(4096).upper()
-            except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
-                head = b""
-            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                raise _Refused(
-                    error(
-                        "dtd_refused",
-                        f"Le classeur {name} contient une déclaration DOCTYPE ou ENTITY, "
-                        "qu'aucun tableur n'écrit : enregistrez-le de nouveau depuis votre "
-                        "tableur.",
-                    )
+        # Every part, whatever its name: its whole prolog (up to its root element).
+        try:
+            with archive.open(entry) as member:
+                prolog = xml_prolog(member.read()).upper()
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+            prolog = b""
+        if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
+            raise _Refused(
+                error(
+                    "dtd_refused",
+                    f"Le classeur {name} contient une déclaration DOCTYPE ou ENTITY, "
+                    "qu'aucun tableur n'écrit : enregistrez-le de nouveau depuis votre "
+                    "tableur.",
                 )
+            )
     return _xlsx_cells(content, name)
 
 

@@ -50,7 +50,8 @@ class StsFile:
     header: StsHeader
     staff: list[StaffRecord] = field(default_factory=list)
     structures: list[StsStructure] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)  # individuals without FONCTION
+    # Individuals without FONCTION (on leave…): not imported, and not « partis » either.
+    skipped: list[StaffRecord] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -59,7 +60,7 @@ def parse_sts(content: bytes, name: str) -> StsFile:
     uaj = ""
     year: int | None = None
     staff: list[StaffRecord] = []
-    skipped: list[str] = []
+    skipped: list[StaffRecord] = []
     structures: list[StsStructure] = []
     seen_ids: set[str] = set()
     tags = {"UAJ", "ANNEE_SCOLAIRE", "APPLICATION_SOURCE", "INDIVIDU", "DIVISION", "GROUPE"}
@@ -101,7 +102,7 @@ def parse_sts(content: bytes, name: str) -> StsFile:
             if record.function:
                 staff.append(record)
             else:
-                skipped.append(record.display_name)
+                skipped.append(record)
         elif tag in ("DIVISION", "GROUPE") and parent_tag in ("DIVISIONS", "GROUPES"):
             code = (element.get("CODE") or "").strip()
             if not code:

@@ -84,6 +84,23 @@ class TestImportCommand:
         assert out.startswith("Import appliqué.")
         assert "Élèves : 5 créés, 0 modifiés, 0 inchangés, 0 sortis" in out
 
+    def test_unknown_establishment_with_json_still_prints_json(self, establishment, tmp_path):
+        out = StringIO()
+        with pytest.raises(SystemExit) as exit_info:
+            call_command(
+                "import_siecle", "--uai", "0573690B", "--json", str(tmp_path / "x.xml"), stdout=out
+            )
+        assert exit_info.value.code == 2
+        report = json.loads(out.getvalue())
+        assert report["status"] == "refused"
+        assert report["problems"] == [
+            {
+                "level": "error",
+                "code": "unknown_uai",
+                "message": "Aucun établissement n'a l'UAI 0573690B.",
+            }
+        ]
+
     def test_unknown_establishment_or_file(self, establishment, tmp_path):
         with pytest.raises(CommandError, match="Aucun établissement n'a l'UAI 0573690B") as exc:
             command("--uai", "0573690B", str(tmp_path / "x.xml"))

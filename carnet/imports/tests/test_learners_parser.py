@@ -283,14 +283,28 @@ class TestMalformedInputs:
         message = only_error(parse(content[: len(content) // 2], "a.xlsx"), "bad_xlsx")
         assert "endommagé ou incomplet" in message or "illisible" in message
 
-    def test_workbook_with_a_doctype(self):
+    @pytest.mark.parametrize(
+        ("part", "prefix"),
+        [
+            ("xl/worksheets/sheet1.xml", b'<!DOCTYPE x [<!ENTITY e "boom">]>'),
+            # Hidden after a long comment, past the first kilobytes of the part.
+            ("xl/worksheets/sheet1.xml", b"<!--" + b"x" * 10_000 + b'--><!DOCTYPE x SYSTEM "y">'),
+            # In a part whose name does not end in .xml.
+            ("[Content_Types].xml", b'<!DOCTYPE x [<!ENTITY e "boom">]>'),
+        ],
+    )
+    def test_workbook_with_a_doctype(self, part, prefix):
         source = io.BytesIO(xlsx_bytes([ROW]))
         target = io.BytesIO()
         with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
             for item in old.infolist():
                 data = old.read(item.filename)
-                if item.filename == "xl/worksheets/sheet1.xml":
-                    data = b'<!DOCTYPE x [<!ENTITY e "boom">]>' + data
+                if item.filename == part:
+                    data = (
+                        data.replace(b"?>", b"?>" + prefix, 1)
+                        if data.startswith(b"<?xml")
+                        else prefix + data
+                    )
                 new.writestr(item, data)
         assert "DOCTYPE" in only_error(parse(target.getvalue(), "a.xlsx"), "dtd_refused")
 

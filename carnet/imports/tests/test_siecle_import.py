@@ -11,11 +11,17 @@ from carnet.accounts.models import User
 from carnet.core.tests.factories import DivisionFactory, PupilFactory
 from carnet.directory.enums import PupilSource, PupilStatus, StaffFunction
 from carnet.directory.models import Division, Pupil, StaffMember
+from carnet.directory.services import division_set_diploma
 from carnet.imports.enums import BatchStatus
 from carnet.imports.models import ImportBatch
 from carnet.imports.parsers.files import RawFile
 from carnet.imports.selectors import first_import_done
-from carnet.imports.services import siecle_import_apply, siecle_import_preview, siecle_import_run
+from carnet.imports.services import (
+    import_batch_cancel,
+    siecle_import_apply,
+    siecle_import_preview,
+    siecle_import_run,
+)
 from carnet.imports.tests import generator as gen
 
 TODAY = datetime.date(2026, 11, 28)
@@ -229,11 +235,23 @@ class TestReimport:
         e = school(establishment, pupils=150)
         run(establishment, e)
         division = Division.objects.of(establishment).get(mef="24725410310", code="D005")
-        division.diploma = diplomas["CAP-ELEC"]
-        division.save()
+        division_set_diploma(division=division, diploma=diplomas["CAP-ELEC"], actor=None)
         run(establishment, e)
         division.refresh_from_db()
         assert division.diploma == diplomas["CAP-ELEC"]
+
+    def test_a_diploma_mapped_from_the_mef_follows_the_mef(self, establishment, diplomas):
+        e = school(establishment, pupils=150)
+        run(establishment, e)
+        division = Division.objects.of(establishment).get(code="D000")
+        assert division.diploma == diplomas["BP-MELEC"]
+        e.divisions[0].mef = "24725410310"  # now a MEF of no référentiel
+        for pupil in e.pupils:
+            if pupil.division == "D000":
+                pupil.mef = "24725410310"
+        run(establishment, e)
+        division.refresh_from_db()
+        assert division.mef == "24725410310" and division.diploma is None
 
 
 @pytest.mark.django_db
@@ -399,3 +417,175 @@ class TestOpenPreviews:
         first.refresh_from_db()
         assert first.status == BatchStatus.CANCELLED and first.payload == {}
         assert second.status == BatchStatus.PREVIEW and second.payload
+
+
+@pytest.mark.django_db
+class TestReviewedEdgeCases:
+    def test_a_newcomer_never_takes_the_record_of_a_pupil_still_in_the_file(
+        self, establishment, diplomas, users
+    ):
+        e = school(establishment, pupils=20)
+        run(establishment, e)
+        a = e.pupils[10]
+        record_a = Pupil.objects.get(siecle_eleve_id=a.eleve_id)
+        record_a.user = users["apprenant"]
+        record_a.save()
+        old_ine, a.ine = a.ine, gen.ine_bea(77777)  # A's INE corrected in SIECLE
+        newcomer = gen.Pupil(
+            "999001", "NOUVEL", "Arrivant", "01/01/2010", "1", old_ine, a.mef, a.division
+        )
+        e.pupils.insert(0, newcomer)  # earlier in the file than A
+        status, counts, _ = run(establishment, e)
+        assert status == "applied"
+        assert counts["pupils"]["created"] == 1 and counts["pupils"]["updated"] == 1
+        record_a.refresh_from_db()
+        assert (record_a.last_name, record_a.ine) == (a.last_name, a.ine)
+        assert record_a.user == users["apprenant"]
+        assert Pupil.objects.get(siecle_eleve_id="999001").ine == old_ine
+
+    def test_the_ine_of_a_learner_outside_siecle_refuses_the_import(self, establishment, diplomas):
+        e = school(establishment, pupils=10)
+        learner = PupilFactory(
+            establishment=establishment,
+            source=PupilSource.OUTSIDE_SIECLE,
+            siecle_eleve_id="",
+            last_name="APPRENTI",
+            first_name="Paul",
+            ine=e.pupils[3].ine,
+        )
+        status, _, problems = run(establishment, e)
+        assert status == "refused"
+        message = next(p["message"] for p in problems if p["code"] == "ine_of_outside_learner")
+        assert "APPRENTI Paul" in message and e.pupils[3].last_name in message
+        learner.refresh_from_db()
+        assert learner.source == PupilSource.OUTSIDE_SIECLE and learner.last_name == "APPRENTI"
+        assert not Pupil.objects.filter(source=PupilSource.SIECLE).exists()
+
+    def test_an_ine_moves_from_an_absent_pupil_to_one_of_the_file(self, establishment, diplomas):
+        e = school(establishment, pupils=20)
+        without = next(p for p in e.pupils if not p.ine)
+        run(establishment, e)
+        absent = e.pupils.pop(0)
+        without.ine = absent.ine  # SIECLE now gives that INE to another pupil
+        status, _counts, problems = run(establishment, e)
+        assert status == "applied", problems
+        assert "ine_moved" in [p["code"] for p in problems]
+        assert Pupil.objects.get(siecle_eleve_id=without.eleve_id).ine == absent.ine
+        gone = Pupil.objects.get(siecle_eleve_id=absent.eleve_id)
+        assert gone.ine is None and gone.status == PupilStatus.LEFT
+
+    def test_the_pupils_file_alone_keeps_the_labels_of_the_other_files(
+        self, establishment, diplomas
+    ):
+        e = school(establishment, pupils=60)
+        run(establishment, e)
+        before = {
+            d.code: (d.label, d.mef, d.mef_label, d.diploma_id)
+            for d in Division.objects.of(establishment)
+        }
+        only_pupils = [RawFile("ElevesSansAdresses.xml", gen.pupils_xml(e))]
+        status, counts, _ = siecle_import_run(
+            establishment=establishment, uploads=only_pupils, today=TODAY
+        )
+        assert status == "applied"
+        assert counts["divisions"]["updated"] == 0
+        after = {
+            d.code: (d.label, d.mef, d.mef_label, d.diploma_id)
+            for d in Division.objects.of(establishment)
+        }
+        assert after == before
+        assert all(label != code for code, (label, *_) in after.items())
+
+    def test_a_siecle_division_with_the_code_of_a_division_outside_siecle_is_refused(
+        self, establishment, diplomas
+    ):
+        e = school(establishment, pupils=10)
+        DivisionFactory(
+            establishment=establishment,
+            code=e.divisions[0].code,
+            source=PupilSource.OUTSIDE_SIECLE,
+            school_year__start_year=2026,
+        )
+        status, _, problems = run(establishment, e)
+        assert status == "refused"
+        message = next(p["message"] for p in problems if p["code"] == "outside_division_code")
+        assert e.divisions[0].code in message
+
+    def test_thirty_homonyms_already_on_the_platform(
+        self, establishment, other_establishment, diplomas
+    ):
+        for n in range(1, 31):
+            login = "claire.proviseur" if n == 1 else f"claire.proviseur{n}"
+            User.objects.create(
+                username=login, profile=Profile.TEACHER, establishment=other_establishment
+            )
+        run(establishment, school(establishment, pupils=5, teachers=0))
+        head = StaffMember.objects.select_related("user").get(sts_id="90001")
+        assert head.user.username == "claire.proviseur31"
+
+    def test_staff_on_leave_are_not_marked_gone(self, establishment, diplomas):
+        e = school(establishment, pupils=5, teachers=2)
+        run(establishment, e)
+        on_leave = next(s for s in e.staff if s.sts_id == "91000")
+        on_leave.function = ""  # on leave this year: no FONCTION
+        _status, counts, _ = run(establishment, e)
+        assert counts["staff"]["left"] == 0 and counts["staff"]["skipped"] == 2
+        member = StaffMember.objects.select_related("user").get(sts_id="91000")
+        assert member.is_active and member.user.is_active
+
+    def test_a_change_of_profile_is_audited_account_by_account(self, establishment, diplomas):
+        from carnet.audit.enums import AuditAction
+        from carnet.audit.models import AuditEvent
+
+        e = school(establishment, pupils=5, teachers=2)
+        run(establishment, e)
+        next(s for s in e.staff if s.sts_id == "91000").function = "DIR"
+        run(establishment, e)
+        event = AuditEvent.objects.get(action=AuditAction.PROFILE_CHANGED)
+        assert "(STS 91000)" in event.subject
+        assert event.changes == {"Profil": ["Enseignant", "Chef d'établissement"]}
+
+
+@pytest.mark.django_db
+class TestPreviewLifetime:
+    def test_abandoning_drops_the_pupils_data(self, establishment, diplomas):
+        batch = siecle_import_preview(
+            establishment=establishment,
+            uploads=uploads(school(establishment, pupils=5)),
+            actor=None,
+            today=TODAY,
+        )
+        assert batch.changes and batch.payload
+        import_batch_cancel(batch=batch)
+        batch.refresh_from_db()
+        assert batch.changes == [] and batch.payload == {}
+
+    def test_a_preview_older_than_a_day_is_refused_and_purged(self, establishment, diplomas):
+        from django.core.exceptions import ValidationError
+        from django.core.management import call_command
+        from django.utils import timezone
+
+        old = siecle_import_preview(
+            establishment=establishment,
+            uploads=uploads(school(establishment, pupils=5)),
+            actor=None,
+            today=TODAY,
+        )
+        ImportBatch.objects.filter(pk=old.pk).update(
+            created_at=timezone.now() - datetime.timedelta(hours=25)
+        )
+        with pytest.raises(ValidationError, match="plus de 24 heures"):
+            siecle_import_apply(batch=old, actor=None)
+        assert not Pupil.objects.exists()
+        fresh = siecle_import_preview(
+            establishment=establishment,
+            uploads=uploads(school(establishment, pupils=5)),
+            actor=None,
+            today=TODAY,
+        )
+        ImportBatch.objects.filter(pk=fresh.pk).update(
+            created_at=timezone.now() - datetime.timedelta(hours=30)
+        )
+        call_command("purge_import_previews", stdout=__import__("io").StringIO())
+        fresh.refresh_from_db()
+        assert fresh.status == BatchStatus.CANCELLED and fresh.payload == {} and fresh.changes == []

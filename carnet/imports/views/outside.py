@@ -178,7 +178,7 @@ def learners(request):
     )
 
 
-@upload_limit(MAX_UPLOAD_BYTES)
+@upload_limit(MAX_UPLOAD_BYTES, permission="imports.manage")
 @require_http_methods(["GET", "POST"])
 @imports_required
 def upload(request):

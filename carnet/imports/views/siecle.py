@@ -10,7 +10,7 @@ from carnet.core.permissions import establishment_permission_required
 from carnet.core.tenancy import get_scoped_or_404
 from carnet.core.uploads import upload_limit
 from carnet.imports.enums import BatchKind, BatchStatus
-from carnet.imports.forms import MAX_UPLOAD_BYTES, SiecleUploadForm
+from carnet.imports.forms import MAX_UPLOAD_BYTES, MAX_UPLOAD_TOTAL, SiecleUploadForm
 from carnet.imports.models import ImportBatch
 from carnet.imports.parsers.files import RawFile
 from carnet.imports.selectors import import_batches
@@ -26,7 +26,7 @@ imports_required = establishment_permission_required("imports.manage")
 CHANGES_PER_PAGE = 50
 
 
-@upload_limit(MAX_UPLOAD_BYTES)
+@upload_limit(MAX_UPLOAD_BYTES, permission="imports.manage", max_total=MAX_UPLOAD_TOTAL)
 @require_http_methods(["GET", "POST"])
 @imports_required
 def upload(request):
@@ -37,7 +37,8 @@ def upload(request):
             form.errors.clear()
             form.add_error(
                 "files",
-                "Un des fichiers dépasse 200 Mo : ce n'est pas un export SIECLE ou STS-web.",
+                "Les fichiers dépassent 200 Mo chacun ou 250 Mo ensemble : ce ne sont pas des "
+                "exports SIECLE ou STS-web.",
             )
         elif form.is_valid():
             uploads = [RawFile(f.name, f.read()) for f in form.cleaned_data["files"]]

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from carnet.establishments.models import Establishment
 from carnet.imports.parsers.files import RawFile
-from carnet.imports.services import COUNT_LABELS, siecle_import_run
+from carnet.imports.services import COUNT_LABELS, EMPTY_COUNTS, siecle_import_run
 
 REFUSED_EXIT = 2
 
@@ -33,15 +33,15 @@ class Command(BaseCommand):
     def handle(self, *args, uai, dry_run, as_json: bool, files, **options):
         establishment = Establishment.objects.filter(uai=uai.strip().upper()).first()
         if establishment is None:
-            raise CommandError(f"Aucun établissement n'a l'UAI {uai}.", returncode=REFUSED_EXIT)
+            self._refuse(as_json, "unknown_uai", f"Aucun établissement n'a l'UAI {uai}.")
         uploads = []
         for name in files:
             try:
                 uploads.append(RawFile(Path(name).name, Path(name).read_bytes()))
             except OSError:
-                raise CommandError(
-                    f"Fichier introuvable ou illisible : {name}.", returncode=REFUSED_EXIT
-                ) from None
+                self._refuse(
+                    as_json, "file_unreadable", f"Fichier introuvable ou illisible : {name}."
+                )
         status, counts, problems = siecle_import_run(
             establishment=establishment, uploads=uploads, dry_run=dry_run
         )
@@ -51,6 +51,14 @@ class Command(BaseCommand):
             self._print_report(status, counts, problems)
         if status == "refused":
             sys.exit(REFUSED_EXIT)
+
+    def _refuse(self, as_json: bool, code: str, message: str):
+        """Refused before reading the files: still one JSON object with --json, exit 2."""
+        if as_json:
+            problem = {"level": "error", "code": code, "message": message}
+            self.stdout.write(_json_report("refused", EMPTY_COUNTS, [problem]))
+            sys.exit(REFUSED_EXIT)
+        raise CommandError(message, returncode=REFUSED_EXIT)
 
     def _print_report(self, status: str, counts: dict, problems: list[dict]) -> None:
         titles = {
