@@ -56,7 +56,7 @@ def client_of():
 
     def make(user):
         client = Client()
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(user, backend="carnet.accounts.backends.AccountBackend")
         return client
 
     return make

@@ -76,7 +76,7 @@ def main() -> None:
         username="admin.bench", profile=Profile.ADMIN, establishment=establishment
     )
     client = Client()
-    client.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(admin, backend="carnet.accounts.backends.AccountBackend")
 
     print(f"{'page (3,000 pupils, 300 without INE)':<58} {'median':>8} {'p95':>8} {'queries':>8}")
     pages = [

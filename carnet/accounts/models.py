@@ -34,6 +34,9 @@ class User(AbstractUser):
         related_name="users",
     )
 
+    # Set with every temporary password: the user chooses their own at the next sign-in.
+    must_change_password = models.BooleanField("doit changer son mot de passe", default=False)
+
     objects = CarnetUserManager()
 
     class Meta:
@@ -74,3 +77,20 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username
+
+
+class UsedLogin(models.Model):
+    """Every login ever given: a login is never given again, even after its account is gone.
+
+    (A pupil's old printed sheet or an inspector's old e-mail must never open someone
+    else's account.)
+    """
+
+    username = models.CharField(max_length=150, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "identifiant déjà attribué"
+
+    def __str__(self) -> str:
+        return self.username

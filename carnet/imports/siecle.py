@@ -11,8 +11,7 @@ import json
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-from django.db.models import Q
-
+from carnet.accounts.credentials import logins_reserve, logins_taken
 from carnet.accounts.enums import Profile
 from carnet.accounts.logins import login_base, unique_login
 from carnet.accounts.models import User
@@ -586,13 +585,8 @@ def _apply_staff(plan: Plan, establishment, division_by_code: dict[str, int], ac
         first = owner["first_name"] if isinstance(owner, dict) else owner.first_name
         last = owner["last_name"] if isinstance(owner, dict) else owner.last_name
         bases[id(owner)] = login_base(first, last)
-    # Logins are unique on the whole platform: every taken « base », « base2 »… counts.
-    taken: set[str] = set()
-    if bases:
-        starts = Q()
-        for base in set(bases.values()):
-            starts |= Q(username__startswith=base)
-        taken = set(User.objects.filter(starts).values_list("username", flat=True))
+    # Logins are unique on the whole platform and never given twice.
+    taken = logins_taken(set(bases.values()))
     users = []
     for owner, profile in wanted_accounts:
         first = owner["first_name"] if isinstance(owner, dict) else owner.first_name
@@ -607,6 +601,7 @@ def _apply_staff(plan: Plan, establishment, division_by_code: dict[str, int], ac
         user.set_unusable_password()
         users.append((owner, user))
     User.objects.bulk_create([user for _, user in users])
+    logins_reserve([user.username for _, user in users])
     user_of = {id(owner): user for owner, user in users}
     # Existing accounts whose profile changes, or which are (re)enabled or disabled: one
     # query per profile, and one audit event per account (a profile is a set of rights).

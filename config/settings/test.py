@@ -6,7 +6,10 @@ Argon2 stays the production hasher (base.py); a test checks it.
 from config.settings.dev import *  # noqa: F403
 
 DEBUG = False
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.MD5PasswordHasher",
+    "carnet.accounts.hashers.TemporaryPasswordHasher",
+]
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},

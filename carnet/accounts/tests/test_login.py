@@ -116,7 +116,7 @@ class TestLoginPage:
         assert client.get(reverse("core:home")).status_code == 302
 
     def test_signed_in_user_is_sent_home(self, client, teacher):
-        client.force_login(teacher, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(teacher, backend="carnet.accounts.backends.AccountBackend")
         response = client.get(reverse("accounts:login"))
         assert response.status_code == 302
         assert response.url == reverse("core:home")

@@ -1,0 +1,21 @@
+from django.contrib.auth.backends import ModelBackend
+
+from carnet.accounts.enums import Profile
+
+
+class AccountBackend(ModelBackend):
+    """Django's ModelBackend; a pupil who left the establishment (« sorti ») cannot sign in.
+
+    Checked at sign-in and at every request (get_user), so a pupil marked « sorti » by an
+    import is signed out at once, whatever the state of their account.
+    """
+
+    def user_can_authenticate(self, user) -> bool:
+        if not super().user_can_authenticate(user):
+            return False
+        if getattr(user, "profile", None) == Profile.LEARNER:
+            from carnet.directory.enums import PupilStatus
+            from carnet.directory.models import Pupil
+
+            return not Pupil.objects.filter(user=user, status=PupilStatus.LEFT).exists()
+        return True

@@ -1,0 +1,50 @@
+"""Logins and temporary passwords the platform gives."""
+
+import secrets
+
+from django.db.models import Q
+
+from carnet.accounts.logins import login_base, unique_login
+from carnet.accounts.models import UsedLogin, User
+
+# No ambiguous characters (0/O/o, 1/l/I/i): read from a printed sheet, typed by a pupil.
+UPPER = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+LOWER = "abcdefghjkmnpqrstuvwxyz"
+DIGITS = "23456789"
+TEMPORARY_LENGTH = 14
+
+
+def temporary_password() -> str:
+    """14 characters with upper case, lower case and digits: the CNIL rule's second form."""
+    rng = secrets.SystemRandom()
+    alphabet = UPPER + LOWER + DIGITS
+    chars = [rng.choice(UPPER), rng.choice(LOWER), rng.choice(DIGITS)]
+    chars += [rng.choice(alphabet) for _ in range(TEMPORARY_LENGTH - len(chars))]
+    rng.shuffle(chars)
+    return "".join(chars)
+
+
+def logins_taken(bases: set[str]) -> set[str]:
+    """Every login given so far (accounts alive or gone) that starts with one of ``bases``."""
+    if not bases:
+        return set()
+    starts = Q()
+    for base in bases:
+        starts |= Q(username__startswith=base)
+    taken = set(UsedLogin.objects.filter(starts).values_list("username", flat=True))
+    taken |= set(User.objects.filter(starts).values_list("username", flat=True))
+    return taken
+
+
+def logins_for(people: list[tuple[str, str]]) -> list[str]:
+    """One new login per (first name, last name), unique on the platform, in one query."""
+    bases = [login_base(first, last) for first, last in people]
+    taken = logins_taken(set(bases))
+    return [unique_login(base, taken) for base in bases]
+
+
+def logins_reserve(usernames: list[str]) -> None:
+    """Record logins given by a bulk creation (bulk_create sends no signal)."""
+    UsedLogin.objects.bulk_create(
+        [UsedLogin(username=name) for name in usernames], ignore_conflicts=True
+    )
