@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("carnet.referentials.urls")),
     path("", include("carnet.audit.urls")),
     path("", include("carnet.imports.urls")),
+    path("", include("carnet.inspection.urls")),
     path("plateforme/", admin.site.urls),
 ]
 

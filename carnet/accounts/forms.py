@@ -1,5 +1,10 @@
+import datetime
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+
+from carnet.directory.enums import Civility
+from carnet.directory.models import Division
 
 
 class LoginForm(AuthenticationForm):
@@ -27,3 +32,58 @@ class LoginForm(AuthenticationForm):
         ),
         "inactive": "Ce compte est désactivé. Adressez-vous à l'administrateur de l'établissement.",
     }
+
+
+class DivisionsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, division) -> str:
+        return division.code
+
+
+class StaffAccountForm(forms.Form):
+    """« Nouvel enseignant », the head's account, and their edition."""
+
+    civility = forms.ChoiceField(
+        label="Civilité", choices=[("", "—"), *Civility.choices], required=False
+    )
+    last_name = forms.CharField(label="Nom", max_length=100)
+    first_name = forms.CharField(label="Prénom", max_length=100)
+    birth_date = forms.DateField(
+        label="Date de naissance",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    email = forms.EmailField(
+        label="Adresse électronique",
+        required=False,
+        help_text="Pour recevoir le lien « Mot de passe oublié ».",
+        error_messages={
+            "invalid": "Saisissez une adresse électronique valide, par exemple "
+            "prenom.nom@ac-lyon.fr."
+        },
+    )
+    discipline = forms.CharField(label="Discipline enseignée", max_length=100, required=False)
+    divisions = DivisionsField(
+        label="Classes",
+        queryset=Division.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    confirm_similar = forms.BooleanField(
+        label="Je confirme qu'il s'agit d'une autre personne", required=False
+    )
+
+    def __init__(self, *args, divisions=None, teacher: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["divisions"].queryset = (
+            divisions if divisions is not None else Division.objects.none()
+        )
+        if not teacher:
+            del self.fields["discipline"]
+            del self.fields["divisions"]
+        self.similar = []
+
+    def clean_birth_date(self):
+        value = self.cleaned_data.get("birth_date")
+        if value and value > datetime.date.today():
+            raise forms.ValidationError("La date de naissance ne peut pas être dans le futur.")
+        return value

@@ -4,6 +4,8 @@ Temporary passwords are returned once to the caller (to show or print) and never
 clear; every account they open must choose its own password at the next sign-in.
 """
 
+from dataclasses import dataclass
+
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,6 +15,8 @@ from carnet.accounts.enums import Profile
 from carnet.accounts.models import User
 from carnet.audit.enums import AuditAction
 from carnet.audit.services import audit_event_record
+from carnet.directory.enums import PupilStatus, StaffFunction, StaffSource
+from carnet.directory.models import Pupil, StaffMember
 
 TEMPORARY_HASHER = "argon2_temporaire"
 
@@ -117,3 +121,161 @@ def users_bulk_create(
     User.objects.bulk_create([user for user, _ in created])
     logins_reserve(logins)
     return created
+
+
+# --- Staff accounts (« Gestion des utilisateurs ») ---------------------------------------
+
+
+@transaction.atomic
+def staff_account_create(
+    *, establishment, profile: Profile, data: dict, actor
+) -> tuple[StaffMember, User, str]:
+    """A teacher (or the head) SIECLE/STS did not bring: staff record + account + password.
+
+    ``data``: civility, last_name, first_name, birth_date, email, discipline, divisions.
+    """
+    function = StaffFunction.TEACHER if profile == Profile.TEACHER else StaffFunction.MANAGEMENT
+    if (
+        profile == Profile.HEAD
+        and User.objects.of(establishment).filter(profile=Profile.HEAD, is_active=True).exists()
+    ):
+        raise ValidationError(
+            "L'établissement a déjà un compte de chef d'établissement actif : modifiez-le "
+            "plutôt que d'en créer un autre."
+        )
+    user, password = user_create(
+        establishment=establishment,
+        profile=profile,
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+        email=data.get("email", ""),
+        actor=actor,
+    )
+    member = StaffMember.objects.create(
+        establishment=establishment,
+        civility=data.get("civility", ""),
+        last_name=user.last_name,
+        first_name=user.first_name,
+        birth_date=data.get("birth_date"),
+        discipline=data.get("discipline", "").strip(),
+        function=function,
+        source=StaffSource.MANUAL,
+        user=user,
+    )
+    divisions = list(data.get("divisions") or [])
+    if any(d.establishment_id != establishment.pk for d in divisions):
+        raise ValidationError("Une des classes n'appartient pas à l'établissement.")
+    member.divisions.set(divisions)
+    return member, user, password
+
+
+@transaction.atomic
+def staff_account_update(*, user: User, data: dict, actor) -> dict[str, list[str]]:
+    """Names, e-mail, and for a staff member: civility, birth date, discipline, classes."""
+    member = getattr(user, "staff_member", None)
+    before = {
+        "Nom": user.last_name,
+        "Prénom": user.first_name,
+        "Adresse électronique": user.email,
+    }
+    user.last_name = " ".join(data["last_name"].split())
+    user.first_name = " ".join(data["first_name"].split())
+    user.email = data.get("email", "").strip()
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["last_name", "first_name", "email"])
+    after = {"Nom": user.last_name, "Prénom": user.first_name, "Adresse électronique": user.email}
+    changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+    if member is not None:
+        old_codes = sorted(member.divisions.values_list("code", flat=True))
+        member.last_name, member.first_name = user.last_name, user.first_name
+        for name in ("civility", "birth_date", "discipline"):
+            if name in data:
+                setattr(member, name, data[name] or ("" if name != "birth_date" else None))
+        member.save()
+        if "divisions" in data:
+            divisions = list(data["divisions"])
+            if any(d.establishment_id != user.establishment_id for d in divisions):
+                raise ValidationError("Une des classes n'appartient pas à l'établissement.")
+            member.divisions.set(divisions)
+            new_codes = sorted(d.code for d in divisions)
+            if new_codes != old_codes:
+                changes["Classes"] = [", ".join(old_codes), ", ".join(new_codes)]
+    if changes:
+        audit_event_record(
+            establishment=user.establishment,
+            actor=actor,
+            action=AuditAction.ACCOUNT_UPDATED,
+            subject=f"{user.get_full_name()} ({user.username})",
+            changes=changes,
+        )
+    return changes
+
+
+# --- Pupils' access (« Gestion des accès élèves ») -----------------------------------------
+
+
+@dataclass(frozen=True)
+class IssuedCredential:
+    pupil: Pupil
+    login: str
+    password: str
+
+
+@transaction.atomic
+def pupils_access_generate(*, division, actor) -> list[IssuedCredential]:
+    """Accounts for the division's active pupils who have none. Passwords returned once."""
+    pupils = list(
+        Pupil.objects.filter(
+            division=division, status=PupilStatus.ACTIVE, user__isnull=True
+        ).order_by("last_name", "first_name", "pk")
+    )
+    created = users_bulk_create(
+        establishment=division.establishment,
+        profile=Profile.LEARNER,
+        people=[(p.first_name, p.last_name) for p in pupils],
+    )
+    for pupil, (user, _) in zip(pupils, created, strict=True):
+        pupil.user = user
+    Pupil.objects.bulk_update(pupils, ["user"])
+    _audit_access(division=division, actor=actor, created=len(pupils), reset=0)
+    return [
+        IssuedCredential(pupil, user.username, password)
+        for pupil, (user, password) in zip(pupils, created, strict=True)
+    ]
+
+
+@transaction.atomic
+def pupils_password_reset(*, division, pupils: list[Pupil], actor) -> list[IssuedCredential]:
+    """New temporary passwords for these pupils of ``division`` (with an account, active)."""
+    pupils = [
+        p
+        for p in pupils
+        if p.division_id == division.pk and p.user_id and p.status == PupilStatus.ACTIVE
+    ]
+    issued = []
+    users = []
+    for pupil in pupils:
+        password = password_set_temporary(pupil.user)
+        users.append(pupil.user)
+        issued.append(IssuedCredential(pupil, pupil.user.username, password))
+    User.objects.bulk_update(users, ["password", "must_change_password"])
+    _audit_access(division=division, actor=actor, created=0, reset=len(pupils))
+    return issued
+
+
+def _audit_access(*, division, actor, created: int, reset: int) -> None:
+    if not created and not reset:
+        return
+    changes = {}
+    if created:
+        changes["Comptes créés"] = ["", str(created)]
+    if reset:
+        changes["Mots de passe réinitialisés"] = ["", str(reset)]
+    # Counts only: the audit trail never holds a pupil's name.
+    audit_event_record(
+        establishment=division.establishment,
+        actor=actor,
+        action=AuditAction.PUPIL_ACCESS_GENERATED,
+        subject=f"Division {division.code}",
+        changes=changes,
+    )

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from carnet.accounts import views
+from carnet.accounts.views import auth as views
+from carnet.accounts.views import pupil_access, users
 
 app_name = "accounts"
 
@@ -12,5 +13,23 @@ urlpatterns = [
         "mot-de-passe/modifie/",
         views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
+    ),
+    # « Gestion des utilisateurs »
+    path("utilisateurs/", users.users_list, name="users"),
+    path("utilisateurs/liste/<str:tab>/", users.users_list, name="users_tab"),
+    path("utilisateurs/nouvel-enseignant/", users.teacher_new, name="teacher_new"),
+    path("utilisateurs/nouveau-chef/", users.head_new, name="head_new"),
+    path("utilisateurs/<int:pk>/", users.user_edit, name="user_edit"),
+    path("utilisateurs/<int:pk>/mot-de-passe/", users.user_password, name="user_password"),
+    path("utilisateurs/<int:pk>/activation/", users.user_active, name="user_active"),
+    # « Gestion des accès élèves »
+    path("acces-eleves/", pupil_access.divisions, name="pupil_access"),
+    path("acces-eleves/<int:pk>/", pupil_access.division, name="pupil_access_division"),
+    path("acces-eleves/<int:pk>/generer/", pupil_access.generate, name="pupil_access_generate"),
+    path("acces-eleves/<int:pk>/reinitialiser/", pupil_access.reset, name="pupil_access_reset"),
+    path(
+        "acces-eleves/<int:pk>/eleves/<int:pupil_pk>/activation/",
+        pupil_access.pupil_active,
+        name="pupil_access_active",
     ),
 ]

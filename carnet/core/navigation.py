@@ -40,8 +40,8 @@ ADMIN_MENU = (
     MenuItem(
         "Gérer les profils utilisateurs",
         children=(
-            MenuItem("Gestion des utilisateurs"),
-            MenuItem("Gestion des accès élèves"),
+            MenuItem("Gestion des utilisateurs", "accounts:users"),
+            MenuItem("Gestion des accès élèves", "accounts:pupil_access"),
         ),
     ),
     MenuItem("Paramètres", "establishments:settings"),
@@ -50,7 +50,7 @@ ADMIN_MENU = (
 HEAD_MENU = (
     MenuItem("Accueil", "core:home"),
     MenuItem("Journal des modifications", "audit:events"),
-    MenuItem("Accès inspecteur"),
+    MenuItem("Accès inspecteur", "inspection:grants"),
     MenuItem("Référentiels", "referentials:list"),
 )
 

@@ -3,13 +3,15 @@ from django.views.decorators.http import require_GET
 
 from carnet.accounts.enums import Profile
 from carnet.establishments.selectors import establishment_state
+from carnet.inspection.selectors import grants_live_of
+from carnet.inspection.views import inspector_home
 
 HOME_TEMPLATES = {
     Profile.ADMIN: "core/home_admin.html",
     Profile.HEAD: "core/home_head.html",
     Profile.TEACHER: "core/home_teacher.html",
     Profile.LEARNER: "core/home_learner.html",
-    Profile.INSPECTOR: "core/home_inspector.html",
+    Profile.INSPECTOR: "inspection/inspector_home.html",  # rendered by inspector_home
 }
 
 
@@ -17,8 +19,13 @@ HOME_TEMPLATES = {
 def home(request):
     """Each profile lands on what it can do now."""
     user = request.user
+    if user.profile == Profile.INSPECTOR:
+        # The establishments granted today, with « Consulter » (carnet/inspection).
+        return inspector_home(request)
     context = {}
     if user.profile in (Profile.ADMIN, Profile.HEAD) and request.establishment is not None:
         context["state"] = establishment_state(establishment=request.establishment)
+    if user.profile == Profile.HEAD and request.establishment is not None:
+        context["inspector_grants"] = grants_live_of(establishment=request.establishment)
     template = HOME_TEMPLATES.get(user.profile, "core/home_operator.html")
     return render(request, template, context)

@@ -167,6 +167,7 @@ class StaffMember(models.Model):
     first_name = models.CharField("prénom", max_length=100)
     function = models.CharField("fonction", max_length=5, choices=StaffFunction.choices)
     birth_date = models.DateField("date de naissance", null=True, blank=True)
+    discipline = models.CharField("discipline enseignée", max_length=100, blank=True)
     sts_id = models.CharField("identifiant STS", max_length=20, blank=True)
     source = models.CharField(
         "origine", max_length=10, choices=StaffSource.choices, default=StaffSource.STS

@@ -1,8 +1,4 @@
-"""Administrator's lists of divisions and pupils.
-
-Searches are posted and kept in the session, so that a pupil's name never appears in a
-URL (nor in a server's access log); pagination and filters by id stay in the URL.
-"""
+"""Administrator's lists of divisions and pupils (searches: carnet.core.search)."""
 
 from urllib.parse import urlencode
 
@@ -13,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from carnet.core.permissions import establishment_permission_required
+from carnet.core.search import session_search
 from carnet.core.tenancy import get_scoped_or_404
 from carnet.directory.enums import PupilStatus
 from carnet.directory.models import Division
@@ -26,23 +23,10 @@ PAGE_SIZE = 25
 lists_required = establishment_permission_required("directory.view_lists")
 
 
-def _search_term(request, key: str) -> str | None:
-    """On POST, store the search (or clear it) and return None: the caller redirects."""
-    session_key = f"search:{key}"
-    if request.method == "POST":
-        term = " ".join(request.POST.get("q", "").split())[:100]
-        if term and "clear" not in request.POST:
-            request.session[session_key] = term
-        else:
-            request.session.pop(session_key, None)
-        return None
-    return request.session.get(session_key, "")
-
-
 @require_http_methods(["GET", "POST"])
 @lists_required
 def divisions(request):
-    search = _search_term(request, "divisions")
+    search = session_search(request, "divisions")
     if search is None:
         return redirect("directory:divisions")
     paginator = Paginator(
@@ -62,7 +46,7 @@ def divisions(request):
 @require_http_methods(["GET", "POST"])
 @lists_required
 def pupils(request):
-    search = _search_term(request, "pupils")
+    search = session_search(request, "pupils")
     if search is None:
         return redirect(request.get_full_path())
     division = None

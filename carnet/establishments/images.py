@@ -51,24 +51,31 @@ class CleanImage:
     height: int
 
 
+# Truncation is found from the file's structure (its end marker), not only by Pillow: Pillow's
+# process-wide ImageFile.LOAD_TRUNCATED_IMAGES may be switched on by another library
+# (WeasyPrint's import does it), and would then let a truncated image through.
+TRUNCATED = -1
+
+
 def _png_trailing_bytes(data: bytes) -> int:
-    """Bytes after the IEND chunk of a PNG (0 for a well-formed file)."""
+    """Bytes after the IEND chunk of a PNG (0 for a well-formed file, TRUNCATED if none)."""
     offset = len(PNG_SIGNATURE)
     while offset + 8 <= len(data):
         (length,) = struct.unpack(">I", data[offset : offset + 4])
         chunk_type = data[offset + 4 : offset + 8]
         offset += 12 + length
         if chunk_type == b"IEND":
-            return max(0, len(data) - offset)
-    return 0  # truncated: Pillow's full decode reports it
+            return max(0, len(data) - offset) if offset <= len(data) else TRUNCATED
+    return TRUNCATED
 
 
 def _jpeg_trailing_bytes(data: bytes) -> int:
+    """Bytes after the last end-of-image marker (0 when well-formed, TRUNCATED if none)."""
     stripped = data.rstrip(b"\x00")
     if stripped.endswith(b"\xff\xd9"):
         return 0
     end = stripped.rfind(b"\xff\xd9")
-    return len(stripped) - (end + 2) if end >= 0 else 0
+    return len(stripped) - (end + 2) if end >= 0 else TRUNCATED
 
 
 TOO_BIG = (
@@ -124,6 +131,10 @@ def clean_image(data: bytes) -> CleanImage:
             "L'image est incomplète ou endommagée. Enregistrez-la de nouveau puis réessayez."
         ) from None
     trailing = _png_trailing_bytes(data) if fmt == "PNG" else _jpeg_trailing_bytes(data)
+    if trailing == TRUNCATED:
+        raise ImageRefused(
+            "L'image est incomplète ou endommagée. Enregistrez-la de nouveau puis réessayez."
+        )
     if trailing or POLYGLOT_MARKERS.search(data):
         raise ImageRefused(
             "Ce fichier contient autre chose qu'une image (données cachées ou code). "

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "carnet.referentials",
     "carnet.audit",
     "carnet.imports",
+    "carnet.documents",
+    "carnet.inspection",
 ]
 
 MIDDLEWARE = [
@@ -57,8 +59,11 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "carnet.core.middleware.LoginRequiredMiddleware",
     "carnet.core.middleware.EstablishmentMiddleware",
-    "carnet.accounts.middleware.PasswordChangeRequiredMiddleware",
+    # Inspectors read, never write (except sign-out, password, « Consulter »).
+    "carnet.inspection.middleware.InspectorReadOnlyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: it says why the password change page comes first.
+    "carnet.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Must stay last (django-axes documentation).
     "axes.middleware.AxesMiddleware",
@@ -130,6 +135,8 @@ CSRF_COOKIE_HTTPONLY = True
 # Not per address: a school's pupils share one public IP address, and five typos in a
 # class would lock out the whole school. axes.W006 is silenced for that reason.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+# And 50 failures from one address, all logins together (carnet.accounts.views.auth).
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "50"))
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
@@ -177,9 +184,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
         "django.request": {"level": "ERROR"},
     },
 }
 
 # Name shown in the interface and on documents.
 PLATFORM_NAME = "Carnet Pro"
+# Address printed on pupils' credential sheets (default: the address the page was asked on).
+PLATFORM_URL = os.environ.get("PLATFORM_URL", "")

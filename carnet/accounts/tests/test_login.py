@@ -171,6 +171,20 @@ class TestLockout:
         assert response.status_code == 302
         assert response.url == reverse("core:home")
 
+    def test_many_logins_failing_from_one_address_lock_that_address(
+        self, client, teacher, settings
+    ):
+        settings.LOGIN_ADDRESS_FAILURE_LIMIT = 6
+        for n in range(6):  # six different logins, one failure each: no login locked
+            assert login(client, f"inconnu.{n}", "mauvais").status_code == 200
+        response = login(Client(), "prof.connexion", TEST_PASSWORD)
+        assert response.status_code == LOCKED
+        assert LOCKOUT_TITLE in page_text(response)
+        assert not response.wsgi_request.user.is_authenticated
+        # Another address still signs in.
+        other = Client(REMOTE_ADDR="10.0.0.9")
+        assert login(other, "prof.connexion", TEST_PASSWORD).status_code == 302
+
     def test_success_resets_the_counter(self, client, teacher):
         self.fail(client, 4)
         assert login(client, "prof.connexion", TEST_PASSWORD).status_code == 302

@@ -489,3 +489,17 @@ class TestSixteenBitGrey:
         stored = Image.open(io.BytesIO(clean.content))
         assert stored.mode == "L"
         assert stored.getpixel((0, 0)) == 30000 // 256
+
+
+class TestTruncationWhateverPillowsFlag:
+    """WeasyPrint's import switches Pillow's LOAD_TRUNCATED_IMAGES on for the whole process:
+    truncated files must still be refused."""
+
+    @pytest.mark.parametrize("fmt", ["PNG", "JPEG"])
+    def test_truncated_refused_with_the_flag_on(self, monkeypatch, fmt):
+        monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+        buffer = io.BytesIO()
+        Image.effect_noise((200, 200), 80).convert("RGB").save(buffer, format=fmt)
+        data = buffer.getvalue()
+        with pytest.raises(ImageRefused, match="incomplète ou endommagée"):
+            clean_image(data[: len(data) * 2 // 3])

@@ -1,0 +1,151 @@
+"""Reads of « Gestion des utilisateurs » and « Gestion des accès élèves »."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q
+from django.urls import reverse
+
+from carnet.accounts.enums import Profile
+from carnet.accounts.models import User
+from carnet.directory.enums import PupilStatus, StaffSource, StructureKind
+from carnet.directory.models import Division, Pupil, StaffMember
+from carnet.directory.school_years import school_year_start
+from carnet.imports.selectors import first_import_done
+
+USER_TABS = {
+    "enseignants": ("Enseignants", Profile.TEACHER),
+    "chef": ("Chef d'établissement", Profile.HEAD),
+    "personnels": ("Personnels sans compte", None),
+}
+
+
+def account_state(user: User | None) -> str:
+    if user is None:
+        return "sans compte"
+    if not user.is_active:
+        return "désactivé"
+    if not user.has_usable_password():
+        return "identifiants à générer"
+    if user.last_login is None:
+        return "jamais connecté"
+    return "actif"
+
+
+def users_of(*, establishment, profile: Profile, search: str = ""):
+    """Accounts of one profile, with their staff record and the divisions they teach."""
+    queryset = (
+        User.objects.of(establishment)
+        .filter(profile=profile)
+        .select_related("staff_member")
+        .prefetch_related(
+            Prefetch(
+                "staff_member__divisions",
+                queryset=Division.objects.only("code", "school_year_id").order_by("code"),
+            )
+        )
+        .order_by("last_name", "first_name", "pk")
+    )
+    for word in search.split():
+        queryset = queryset.filter(
+            Q(last_name__icontains=word)
+            | Q(first_name__icontains=word)
+            | Q(username__icontains=word)
+            | Q(email__icontains=word)
+        )
+    return queryset
+
+
+def staff_without_account(*, establishment, search: str = ""):
+    queryset = StaffMember.objects.of(establishment).filter(user__isnull=True)
+    for word in search.split():
+        queryset = queryset.filter(Q(last_name__icontains=word) | Q(first_name__icontains=word))
+    return queryset.order_by("last_name", "first_name", "pk")
+
+
+@dataclass(frozen=True)
+class Blocker:
+    message: str
+    link_label: str
+    url: str
+
+
+def teacher_creation_blockers(*, establishment) -> list[Blocker]:
+    """Why « Nouvel enseignant » is not offered yet (PRODUCT.md rule 2); empty when it is."""
+    blockers = []
+    missing = [
+        label
+        for field, label in (("name", "le nom"), ("email", "l'adresse électronique"))
+        if not getattr(establishment, field)
+    ]
+    if missing:
+        blockers.append(
+            Blocker(
+                f"Renseignez {' et '.join(missing)} de l'établissement.",
+                "Paramètres › Etablissement",
+                reverse("establishments:identity"),
+            )
+        )
+    if not first_import_done(establishment=establishment):
+        blockers.append(
+            Blocker(
+                "Importez d'abord les fichiers SIECLE, ou créez une division hors SIECLE "
+                "avec au moins un apprenant.",
+                "Importation des fichiers SIECLE",
+                reverse("imports:siecle"),
+            )
+        )
+    return blockers
+
+
+def head_account(*, establishment) -> User | None:
+    return User.objects.of(establishment).filter(profile=Profile.HEAD, is_active=True).first()
+
+
+def similar_people(*, establishment, first_name: str, last_name: str, birth_date):
+    """Staff who look like the person being created: same names (any case) and birth date."""
+    if not birth_date:
+        return StaffMember.objects.none()
+    return StaffMember.objects.of(establishment).filter(
+        first_name__iexact=first_name.strip(),
+        last_name__iexact=last_name.strip(),
+        birth_date=birth_date,
+    )
+
+
+def current_divisions(*, establishment, today):
+    """Divisions (not groups) of the current school year, for forms and the pupils' access."""
+    return (
+        Division.objects.of(establishment)
+        .filter(school_year__start_year=school_year_start(today))
+        .order_by("code")
+    )
+
+
+def access_divisions(*, establishment, today):
+    """Divisions of the year with, for each, pupils active / with an account / never signed in."""
+    active = Q(pupils__status=PupilStatus.ACTIVE)
+    return (
+        current_divisions(establishment=establishment, today=today)
+        .filter(kind=StructureKind.DIVISION)
+        .annotate(
+            active_count=Count("pupils", filter=active),
+            account_count=Count("pupils", filter=active & Q(pupils__user__isnull=False)),
+            without_count=Count("pupils", filter=active & Q(pupils__user__isnull=True)),
+            never_count=Count(
+                "pupils",
+                filter=active
+                & Q(pupils__user__isnull=False, pupils__user__last_login__isnull=True),
+            ),
+        )
+    )
+
+
+def division_pupils(*, division):
+    return (
+        Pupil.objects.filter(division=division)
+        .select_related("user")
+        .order_by("status", "last_name", "first_name", "pk")
+    )
+
+
+STAFF_ORIGIN = dict(StaffSource.choices)

@@ -1,0 +1,220 @@
+"""« Gestion des utilisateurs » (administrator): teachers, head, other staff; credentials."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from carnet.accounts.enums import Profile
+from carnet.accounts.forms import StaffAccountForm
+from carnet.accounts.models import User
+from carnet.accounts.selectors import (
+    USER_TABS,
+    account_state,
+    current_divisions,
+    head_account,
+    similar_people,
+    staff_without_account,
+    teacher_creation_blockers,
+    users_of,
+)
+from carnet.accounts.services import (
+    staff_account_create,
+    staff_account_update,
+    user_password_reset,
+    user_set_active,
+)
+from carnet.core.permissions import establishment_permission_required
+from carnet.core.search import session_search
+from carnet.core.tenancy import get_scoped_or_404
+
+users_required = establishment_permission_required("accounts.manage_users")
+PAGE_SIZE = 25
+EDITABLE = (Profile.TEACHER, Profile.HEAD)
+
+
+@require_http_methods(["GET", "POST"])
+@users_required
+def users_list(request, tab: str = "enseignants"):
+    if tab not in USER_TABS:
+        raise Http404
+    search = session_search(request, "users")
+    if search is None:
+        return redirect("accounts:users_tab", tab=tab)
+    establishment = request.establishment
+    label, profile = USER_TABS[tab]
+    if profile is None:
+        rows = staff_without_account(establishment=establishment, search=search)
+    else:
+        rows = users_of(establishment=establishment, profile=profile, search=search)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    if profile is not None:
+        for user in page:
+            user.state = account_state(user)
+    return render(
+        request,
+        "accounts/users/list.html",
+        {
+            "tabs": [(key, value[0]) for key, value in USER_TABS.items()],
+            "tab": tab,
+            "tab_label": label,
+            "page_obj": page,
+            "search": search,
+            "blockers": teacher_creation_blockers(establishment=establishment),
+            "head": head_account(establishment=establishment),
+        },
+    )
+
+
+def _created(request, user: User, password: str):
+    """The one page that shows a temporary password; never stored, never shown again."""
+    return render(
+        request,
+        "accounts/users/credentials.html",
+        {"account": user, "password": password},
+    )
+
+
+def _staff_form_page(request, *, profile: Profile, form, title: str):
+    return render(
+        request,
+        "accounts/users/form.html",
+        {"form": form, "title": title, "profile": profile},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@users_required
+def teacher_new(request):
+    establishment = request.establishment
+    blockers = teacher_creation_blockers(establishment=establishment)
+    if blockers:
+        return render(request, "accounts/users/blocked.html", {"blockers": blockers})
+    divisions = current_divisions(establishment=establishment, today=timezone.localdate())
+    return _staff_create(
+        request, profile=Profile.TEACHER, divisions=divisions, title="Nouvel enseignant"
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@users_required
+def head_new(request):
+    if head_account(establishment=request.establishment) is not None:
+        messages.info(request, "Le compte du chef d'établissement existe déjà.")
+        return redirect("accounts:users_tab", tab="chef")
+    return _staff_create(
+        request, profile=Profile.HEAD, divisions=None, title="Compte du chef d'établissement"
+    )
+
+
+def _staff_create(request, *, profile: Profile, divisions, title: str):
+    teacher = profile == Profile.TEACHER
+    if request.method == "GET":
+        form = StaffAccountForm(divisions=divisions, teacher=teacher)
+        return _staff_form_page(request, profile=profile, form=form, title=title)
+    form = StaffAccountForm(request.POST, divisions=divisions, teacher=teacher)
+    if form.is_valid():
+        data = form.cleaned_data
+        similar = list(
+            similar_people(
+                establishment=request.establishment,
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                birth_date=data["birth_date"],
+            )
+        )
+        if similar and not data["confirm_similar"]:
+            form.similar = similar
+        else:
+            try:
+                _, user, password = staff_account_create(
+                    establishment=request.establishment,
+                    profile=profile,
+                    data=data,
+                    actor=request.user,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)
+            else:
+                return _created(request, user, password)
+    return _staff_form_page(request, profile=profile, form=form, title=title)
+
+
+def _account(request, pk: int) -> User:
+    queryset = User.objects.filter(profile__in=EDITABLE).select_related("staff_member")
+    return get_scoped_or_404(queryset, request.establishment, pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+@users_required
+def user_edit(request, pk: int):
+    account = _account(request, pk)
+    member = getattr(account, "staff_member", None)
+    teacher = account.profile == Profile.TEACHER
+    divisions = (
+        current_divisions(establishment=request.establishment, today=timezone.localdate())
+        if teacher
+        else None
+    )
+    initial = {
+        "last_name": account.last_name,
+        "first_name": account.first_name,
+        "email": account.email,
+    }
+    if member is not None:
+        initial.update(
+            civility=member.civility,
+            birth_date=member.birth_date,
+            discipline=member.discipline,
+            divisions=list(member.divisions.all()),
+        )
+    form = StaffAccountForm(
+        request.POST or None, initial=initial, divisions=divisions, teacher=teacher
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if member is None:
+            for name in ("civility", "birth_date", "discipline", "divisions"):
+                data.pop(name, None)
+        try:
+            changes = staff_account_update(user=account, data=data, actor=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(
+                request,
+                "Le compte a été modifié." if changes else "Aucune modification.",
+            )
+            return redirect("accounts:user_edit", pk=account.pk)
+    return render(
+        request,
+        "accounts/users/edit.html",
+        {"account": account, "member": member, "form": form, "state": account_state(account)},
+    )
+
+
+@require_POST
+@users_required
+def user_password(request, pk: int):
+    account = _account(request, pk)
+    password = user_password_reset(user=account, actor=request.user)
+    return _created(request, account, password)
+
+
+@require_POST
+@users_required
+def user_active(request, pk: int):
+    account = _account(request, pk)
+    active = request.POST.get("active") == "1"
+    if user_set_active(user=account, active=active, actor=request.user):
+        messages.success(
+            request,
+            "Le compte est réactivé."
+            if active
+            else "Le compte est désactivé : il ne peut plus "
+            "se connecter, et ses données sont gardées.",
+        )
+    return redirect("accounts:user_edit", pk=account.pk)

@@ -1,0 +1,56 @@
+from django import forms
+from django.utils import timezone
+
+
+def _date_field(label: str, help_text: str = "") -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        help_text=help_text,
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Saisissez une date valide (jj/mm/aaaa)."},
+    )
+
+
+class GrantOpenForm(forms.Form):
+    """« Ouvrir un accès »: the inspector (found by e-mail, or new) and the period."""
+
+    email = forms.EmailField(
+        label="Adresse électronique de l'inspecteur",
+        max_length=254,
+        help_text="Un inspecteur qui a déjà un compte sur la plateforme est retrouvé par son "
+        "adresse électronique.",
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={"invalid": "Saisissez une adresse électronique valide."},
+    )
+    first_name = forms.CharField(
+        label="Prénom",
+        max_length=150,
+        required=False,
+        help_text="Seulement pour un inspecteur qui n'a pas encore de compte.",
+    )
+    last_name = forms.CharField(
+        label="Nom",
+        max_length=150,
+        required=False,
+        help_text="Seulement pour un inspecteur qui n'a pas encore de compte.",
+    )
+    starts_on = _date_field("Date de début")
+    ends_on = _date_field(
+        "Date de fin", "Au plus tard le 31 août, fin de l'année scolaire de la date de début."
+    )
+    note = forms.CharField(
+        label="Note",
+        max_length=200,
+        required=False,
+        help_text="Facultative, 200 caractères au plus : l'objet de la visite, par exemple. "
+        "Ne nommez pas d'élève.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        if not self.is_bound:
+            # No end by default: the head chooses how long an inspector may read.
+            self.initial.setdefault("starts_on", today)
+        self.fields["starts_on"].widget.attrs["min"] = today.isoformat()

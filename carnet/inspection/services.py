@@ -1,0 +1,248 @@
+"""Writes of inspector access: find or create the inspector, open, close, record a visit.
+
+Every function is keyword-only and atomic, and writes its audit event on the establishment.
+Grants are opened and closed by the establishment's head: the views check the permission
+(``inspection.manage_grants``); visits are recorded for an inspector with a live grant.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from carnet.accounts.enums import Profile
+from carnet.accounts.models import User
+from carnet.accounts.services import user_create
+from carnet.audit.enums import AuditAction
+from carnet.audit.services import audit_event_record
+from carnet.inspection.models import InspectorGrant, period_errors
+
+
+@dataclass(frozen=True)
+class InspectorFound:
+    inspector: User
+    # The temporary password of an account just created (to hand over, shown once); "" when
+    # the inspector already had an account.
+    password: str = ""
+
+    @property
+    def created(self) -> bool:
+        return bool(self.password)
+
+
+def _period(grant: InspectorGrant) -> str:
+    return f"du {grant.starts_on:%d/%m/%Y} au {grant.ends_on:%d/%m/%Y}"
+
+
+def _subject(inspector: User) -> str:
+    return f"{inspector.get_full_name() or inspector.username} ({inspector.username})"
+
+
+def _start_errors(starts_on: datetime.date | None) -> dict:
+    if starts_on and starts_on < timezone.localdate():
+        return {
+            "starts_on": "La date de début ne peut pas être passée : l'accès commence au plus "
+            "tôt aujourd'hui."
+        }
+    return {}
+
+
+def inspector_by_email(email: str) -> User | None:
+    """The inspector account of that e-mail address (case ignored), or None.
+
+    Accounts of other profiles are never returned. Should two inspector accounts share an
+    address, the active one created first is taken.
+    """
+    email = email.strip()
+    if not email:
+        return None
+    return (
+        User.objects.filter(profile=Profile.INSPECTOR, email__iexact=email)
+        .order_by("-is_active", "pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def inspector_find_or_create(
+    *, email: str, first_name: str = "", last_name: str = "", actor, establishment
+) -> InspectorFound:
+    """The inspector of that e-mail address, or a new platform-wide inspector account.
+
+    A new account gets a generated login and a temporary password, returned once; its
+    creation is recorded in ``establishment``'s audit trail (the head who created it).
+    """
+    email = email.strip()
+    if not email:
+        raise ValidationError({"email": "L'adresse électronique de l'inspecteur est obligatoire."})
+    inspector = inspector_by_email(email)
+    if inspector is not None:
+        return InspectorFound(inspector)
+    errors = {}
+    if not " ".join(first_name.split()):
+        errors["first_name"] = "Aucun inspecteur n'a cette adresse : indiquez son prénom."
+    if not " ".join(last_name.split()):
+        errors["last_name"] = "Aucun inspecteur n'a cette adresse : indiquez son nom."
+    if errors:
+        raise ValidationError(errors)
+    inspector, password = user_create(
+        establishment=None,
+        profile=Profile.INSPECTOR,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        actor=actor,
+        audit_establishment=establishment,
+    )
+    return InspectorFound(inspector, password)
+
+
+@transaction.atomic
+def inspector_grant_open(
+    *,
+    establishment,
+    inspector: User,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    note: str = "",
+    actor,
+) -> InspectorGrant:
+    """Open ``inspector``'s read-only access to ``establishment`` from ``starts_on`` to ``ends_on``.
+
+    The start is today or later; the end is at most the end of the school year (31 August);
+    one inspector has at most one open access to an establishment over any given day.
+    """
+    if inspector.profile != Profile.INSPECTOR:
+        raise ValidationError({"email": "Ce compte n'est pas un compte d'inspecteur."})
+    if not inspector.is_active:
+        raise ValidationError(
+            {
+                "email": "Le compte de cet inspecteur est désactivé : adressez-vous à "
+                "l'opérateur de la plateforme."
+            }
+        )
+    errors = _start_errors(starts_on)
+    if errors:
+        raise ValidationError(errors)
+    grant = InspectorGrant(
+        establishment=establishment,
+        inspector=inspector,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        note=" ".join(note.split()),
+        granted_by=actor,
+    )
+    # The check constraint says what clean() says already (with the field named): not twice.
+    grant.full_clean(exclude=["granted_by", "revoked_by"], validate_constraints=False)
+    # Serialise the openings of one inspector's access (two heads, or a form sent twice).
+    User.objects.select_for_update().filter(pk=inspector.pk).first()
+    overlapping = (
+        InspectorGrant.objects.of(establishment)
+        .filter(inspector=inspector, revoked_at__isnull=True)
+        .filter(starts_on__lte=ends_on, ends_on__gte=starts_on)
+        .order_by("starts_on")
+        .first()
+    )
+    if overlapping is not None:
+        raise ValidationError(
+            f"{inspector.get_full_name()} a déjà un accès à l'établissement "
+            f"{_period(overlapping)} : fermez-le d'abord ou choisissez une autre période."
+        )
+    grant.save()
+    audit_event_record(
+        establishment=establishment,
+        actor=actor,
+        action=AuditAction.INSPECTOR_GRANTED,
+        subject=_subject(inspector),
+        changes={"Période": ["", _period(grant)]},
+    )
+    return grant
+
+
+@transaction.atomic
+def inspector_grant_revoke(*, grant: InspectorGrant, actor) -> InspectorGrant:
+    """Close an access now (a live one) or cancel it (one still to come).
+
+    Effective at the inspector's next request: rights are read from the database each time.
+    """
+    grant = InspectorGrant.objects.select_for_update().select_related("inspector").get(pk=grant.pk)
+    if grant.revoked_at is not None:
+        raise ValidationError("Cet accès est déjà fermé.")
+    if grant.ends_on < timezone.localdate():
+        raise ValidationError("Cet accès est déjà terminé.")
+    grant.revoked_at = timezone.now()
+    grant.revoked_by = actor
+    grant.save(update_fields=["revoked_at", "revoked_by"])
+    audit_event_record(
+        establishment=grant.establishment,
+        actor=actor,
+        action=AuditAction.INSPECTOR_REVOKED,
+        subject=_subject(grant.inspector),
+        changes={"Période": [_period(grant), f"fermé le {timezone.localdate():%d/%m/%Y}"]},
+    )
+    return grant
+
+
+@transaction.atomic
+def inspector_visit_record(*, inspector: User, establishment) -> InspectorGrant:
+    """An inspector starts consulting ``establishment``: checked against a live grant, audited."""
+    grant = (
+        InspectorGrant.objects.of(establishment)
+        .live()
+        .filter(inspector=inspector, inspector__is_active=True)
+        .first()
+    )
+    if grant is None or inspector.profile != Profile.INSPECTOR:
+        raise PermissionDenied("Aucun accès en cours à cet établissement.")
+    audit_event_record(
+        establishment=establishment,
+        actor=inspector,
+        action=AuditAction.INSPECTOR_VISIT,
+        subject=_subject(inspector),
+        changes={"Accès": ["", _period(grant)]},
+    )
+    return grant
+
+
+@transaction.atomic
+def inspector_access_open(
+    *,
+    establishment,
+    email: str,
+    first_name: str = "",
+    last_name: str = "",
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    note: str = "",
+    actor,
+) -> tuple[InspectorGrant, InspectorFound]:
+    """« Ouvrir l'accès » of the head's page: find or create the inspector, then open the grant.
+
+    All or nothing: when the grant is refused, no inspector account is left created (its
+    password would never have been shown). Every problem is reported at once, by field.
+    """
+    errors = {**period_errors(starts_on, ends_on), **_start_errors(starts_on)}
+    found = None
+    try:
+        found = inspector_find_or_create(
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            actor=actor,
+            establishment=establishment,
+        )
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    grant = inspector_grant_open(
+        establishment=establishment,
+        inspector=found.inspector,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        note=note,
+        actor=actor,
+    )
+    return grant, found
