@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 from carnet.accounts.enums import ESTABLISHMENT_PROFILES, Profile
 from carnet.core.tenancy import TenantQuerySet
@@ -47,6 +48,13 @@ class User(AbstractUser):
                 condition=Q(profile=Profile.ADMIN),
                 name="one_administrator_per_establishment",
                 violation_error_message="Cet établissement a déjà un compte administrateur.",
+            ),
+            # An inspector is found by e-mail (carnet.inspection): one account per address.
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=Q(profile=Profile.INSPECTOR) & ~Q(email=""),
+                name="one_inspector_per_email",
+                violation_error_message="Un inspecteur a déjà cette adresse électronique.",
             ),
             models.CheckConstraint(
                 condition=(

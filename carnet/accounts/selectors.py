@@ -15,8 +15,27 @@ from carnet.imports.selectors import first_import_done
 USER_TABS = {
     "enseignants": ("Enseignants", Profile.TEACHER),
     "chef": ("Chef d'établissement", Profile.HEAD),
+    "inspecteurs": ("Inspecteurs", Profile.INSPECTOR),
     "personnels": ("Personnels sans compte", None),
 }
+
+
+def inspector_grants(*, establishment, search: str = ""):
+    """Inspectors who were granted access to the establishment (the head manages them)."""
+    from carnet.inspection.models import InspectorGrant
+
+    queryset = (
+        InspectorGrant.objects.of(establishment)
+        .select_related("inspector", "granted_by")
+        .order_by("-starts_on", "-pk")
+    )
+    for word in search.split():
+        queryset = queryset.filter(
+            Q(inspector__last_name__icontains=word)
+            | Q(inspector__first_name__icontains=word)
+            | Q(inspector__email__icontains=word)
+        )
+    return queryset
 
 
 def account_state(user: User | None) -> str:
@@ -149,3 +168,14 @@ def division_pupils(*, division):
 
 
 STAFF_ORIGIN = dict(StaffSource.choices)
+
+
+def teacher_divisions(*, user, today):
+    """The divisions and groups a teacher teaches this school year (from STS or by hand)."""
+    return (
+        Division.objects.of(user.establishment)
+        .filter(teachers__user=user, school_year__start_year=school_year_start(today))
+        .select_related("diploma")
+        .annotate(active_count=Count("pupils", filter=Q(pupils__status=PupilStatus.ACTIVE)))
+        .order_by("kind", "code")
+    )

@@ -14,6 +14,23 @@ urlpatterns = [
         views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    # « Mot de passe oublié »
+    path("mot-de-passe-oublie/", views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "mot-de-passe-oublie/envoye/",
+        views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "mot-de-passe-oublie/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "mot-de-passe-oublie/termine/",
+        views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     # « Gestion des utilisateurs »
     path("utilisateurs/", users.users_list, name="users"),
     path("utilisateurs/liste/<str:tab>/", users.users_list, name="users_tab"),

@@ -5,6 +5,7 @@ import random
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from carnet.accounts.enums import Profile
 from carnet.accounts.models import User
@@ -14,6 +15,7 @@ from carnet.directory.models import Division, Pupil, StaffMember
 from carnet.directory.school_years import school_year_current
 from carnet.establishments.enums import Academie
 from carnet.establishments.models import Establishment
+from carnet.inspection.models import InspectorGrant, school_year_end
 from carnet.referentials.models import Diploma
 
 DEMO_UAI = "0699990J"
@@ -229,7 +231,7 @@ def demo_load() -> list[DemoLogin]:
         user = _user(
             login, Profile.HEAD if is_head else Profile.TEACHER, establishment, first, last.upper()
         )
-        StaffMember.objects.update_or_create(
+        member, _ = StaffMember.objects.update_or_create(
             establishment=establishment,
             sts_id=f"DEMO{index:03d}",
             defaults={
@@ -240,13 +242,34 @@ def demo_load() -> list[DemoLogin]:
                 "user": user,
             },
         )
+        if not is_head:
+            # Each teacher teaches two of the three divisions.
+            member.divisions.set([d for n, d in enumerate(divisions) if n != index % 3])
+        else:
+            head_user = user
         if is_head:
             logins.append(DemoLogin("Chef d'établissement", login, f"{first} {last}"))
         elif index == 1:
             logins.append(DemoLogin("Enseignant", login, f"{first} {last}"))
 
     civility, last, first, login = INSPECTOR
-    _user(login, Profile.INSPECTOR, None, first, last.upper())
+    inspector = _user(login, Profile.INSPECTOR, None, first, last.upper())
+    # A live access to the demo establishment, until the end of the school year.
+    today = timezone.localdate()
+    if (
+        not InspectorGrant.objects.of(establishment)
+        .live(today)
+        .filter(inspector=inspector)
+        .exists()
+    ):
+        InspectorGrant.objects.create(
+            establishment=establishment,
+            inspector=inspector,
+            starts_on=today,
+            ends_on=school_year_end(today),
+            note="Démonstration",
+            granted_by=head_user,
+        )
     logins.append(DemoLogin("Inspecteur", login, f"{first} {last}"))
     order = ["Administrateur", "Chef d'établissement", "Enseignant", "Apprenant", "Inspecteur"]
     return sorted(logins, key=lambda login: order.index(login.profile))

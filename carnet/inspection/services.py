@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from carnet.accounts.enums import Profile
@@ -87,15 +87,23 @@ def inspector_find_or_create(
         errors["last_name"] = "Aucun inspecteur n'a cette adresse : indiquez son nom."
     if errors:
         raise ValidationError(errors)
-    inspector, password = user_create(
-        establishment=None,
-        profile=Profile.INSPECTOR,
-        first_name=first_name,
-        last_name=last_name,
-        email=email,
-        actor=actor,
-        audit_establishment=establishment,
-    )
+    try:
+        with transaction.atomic():
+            inspector, password = user_create(
+                establishment=None,
+                profile=Profile.INSPECTOR,
+                first_name=first_name,
+                last_name=last_name,
+                email=email,
+                actor=actor,
+                audit_establishment=establishment,
+            )
+    except (IntegrityError, ValidationError) as exc:
+        # Created at the same moment by another head (one inspector per address).
+        inspector = inspector_by_email(email)
+        if inspector is None:
+            raise exc from None
+        return InspectorFound(inspector)
     return InspectorFound(inspector, password)
 
 

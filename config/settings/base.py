@@ -192,5 +192,8 @@ LOGGING = {
 
 # Name shown in the interface and on documents.
 PLATFORM_NAME = "Carnet Pro"
+# Sender of the platform's e-mails (« Mot de passe oublié »).
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Carnet Pro <ne-pas-repondre@localhost>")
+PASSWORD_RESET_TIMEOUT = 3600  # the e-mailed link works for one hour
 # Address printed on pupils' credential sheets (default: the address the page was asked on).
 PLATFORM_URL = os.environ.get("PLATFORM_URL", "")

@@ -16,6 +16,7 @@ from carnet.accounts.selectors import (
     account_state,
     current_divisions,
     head_account,
+    inspector_grants,
     similar_people,
     staff_without_account,
     teacher_creation_blockers,
@@ -48,10 +49,12 @@ def users_list(request, tab: str = "enseignants"):
     label, profile = USER_TABS[tab]
     if profile is None:
         rows = staff_without_account(establishment=establishment, search=search)
+    elif profile == Profile.INSPECTOR:
+        rows = inspector_grants(establishment=establishment, search=search)
     else:
         rows = users_of(establishment=establishment, profile=profile, search=search)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    if profile is not None:
+    if profile in (Profile.TEACHER, Profile.HEAD):
         for user in page:
             user.state = account_state(user)
     return render(

@@ -6,14 +6,17 @@ A user of another establishment never sees establishment A's data.
 import pytest
 from django.urls import reverse
 
-from carnet.core.tests.factories import DivisionFactory, PupilFactory
+from carnet.core.tests.factories import DivisionFactory, PupilFactory, UserFactory
+from carnet.inspection.session import SESSION_KEY
+from carnet.inspection.tests.factories import InspectorGrantFactory
 
 PROFILES = [
     "administrateur",
     "chef",
     "enseignant",
     "apprenant",
-    "inspecteur",
+    "inspecteur",  # no grant
+    "inspecteur_accredite",  # a live grant to A, and A chosen with « Consulter »
     "admin_autre",
     "operateur",
 ]
@@ -24,6 +27,7 @@ ADMIN_ONLY = {
     "enseignant": 403,
     "apprenant": 403,
     "inspecteur": 403,
+    "inspecteur_accredite": 403,
     "admin_autre": 200,  # their own establishment's page
     "operateur": 403,  # a superuser gets no shortcut into an establishment
 }
@@ -40,7 +44,39 @@ PAGES = {
     "directory:pupils": ADMIN_ONLY,
     "audit:events": {**ADMIN_ONLY, "chef": 200},
     "referentials:list": EVERYONE,
+    "imports:siecle": ADMIN_ONLY,
+    "imports:history": ADMIN_ONLY,
+    "imports:outside_list": ADMIN_ONLY,
+    "imports:outside_upload": ADMIN_ONLY,
+    "accounts:users": ADMIN_ONLY,
+    "accounts:pupil_access": ADMIN_ONLY,
+    "inspection:grants": {**dict.fromkeys(PROFILES, 403), "chef": 200},
+    "inspection:establishment": {
+        **dict.fromkeys(PROFILES, 403),
+        "inspecteur_accredite": 200,
+    },
 }
+
+
+@pytest.fixture
+def users(users, establishment):
+    """The shared users, plus an inspector with a live grant to A who chose A."""
+    inspector = UserFactory(username="ien.accredite", inspector=True)
+    InspectorGrantFactory(establishment=establishment, inspector=inspector)
+    return {**users, "inspecteur_accredite": inspector}
+
+
+@pytest.fixture
+def client_of(client_of):
+    def make(user):
+        client = client_of(user)
+        if user.username == "ien.accredite":
+            session = client.session
+            session[SESSION_KEY] = user.inspector_grants.get().establishment_id
+            session.save()
+        return client
+
+    return make
 
 
 @pytest.fixture

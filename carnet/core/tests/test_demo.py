@@ -66,3 +66,13 @@ class TestDemo:
         assert divisions.count() == 3
         assert set(divisions.values_list("school_year__start_year", flat=True)) == {2099}
         assert Pupil.objects.filter(division__isnull=True).count() == 0
+
+    def test_the_demo_inspector_and_teachers_have_something_to_see(self, diplomas):
+        from carnet.inspection.models import InspectorGrant
+
+        call_command("load_demo", "--force")
+        call_command("load_demo", "--force")
+        grant = InspectorGrant.objects.get(inspector__username="alain.besson")
+        assert grant.is_live() and grant.establishment.uai == DEMO_UAI
+        teacher = StaffMember.objects.get(user__username="sophie.perrin")
+        assert teacher.divisions.count() == 2

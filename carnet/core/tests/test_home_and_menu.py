@@ -112,3 +112,30 @@ class TestLanguage:
             reverse("establishments:identity"), {"uai": ""}, HTTP_ACCEPT_LANGUAGE="en-US,en"
         )
         assert "Ce champ est obligatoire." in text(response)
+
+
+@pytest.mark.django_db
+class TestTeacherHome:
+    def test_lists_the_classes_of_the_teacher_this_year(self, users, client_of, establishment):
+        from django.utils import timezone
+
+        from carnet.core.tests.factories import DivisionFactory, PupilFactory, StaffMemberFactory
+        from carnet.directory.school_years import school_year_start
+
+        year = school_year_start(timezone.localdate())
+        mine = DivisionFactory(
+            establishment=establishment, code="TMELEC", school_year__start_year=year
+        )
+        old = DivisionFactory(
+            establishment=establishment, code="ANCIENNE", school_year__start_year=year - 1
+        )
+        DivisionFactory(establishment=establishment, code="AUTRE", school_year__start_year=year)
+        PupilFactory.create_batch(2, establishment=establishment, division=mine)
+        StaffMemberFactory(establishment=establishment, user=users["enseignant"]).divisions.set(
+            [mine, old]
+        )
+        rows = [
+            [td.get_text(strip=True) for td in row.find_all("td")]
+            for row in soup(client_of(users["enseignant"]).get(HOME)).select("tbody tr")
+        ]
+        assert rows == [["TMELEC", "diplôme non rattaché", "2"]]

@@ -316,10 +316,14 @@ class TestFindOrCreate:
             self.find(users, establishment, email="  ")
         assert "email" in caught.value.message_dict
 
-    def test_the_active_account_first(self, users, establishment):
-        UserFactory(username="ien.ancien", inspector=True, email="ien@ac.fr", is_active=False)
-        active = UserFactory(username="ien.actif", inspector=True, email="IEN@ac.fr")
-        assert self.find(users, establishment, email="ien@ac.fr").inspector == active
+    def test_one_inspector_account_per_address(self, users, establishment):
+        from django.db import IntegrityError, transaction
+
+        UserFactory(username="ien.ancien", inspector=True, email="ien@ac.fr")
+        with pytest.raises(IntegrityError), transaction.atomic():
+            UserFactory(username="ien.double", inspector=True, email="IEN@ac.fr")
+        # Other profiles may share an address (a teacher who is also an inspector).
+        UserFactory(username="prof.ien", email="ien@ac.fr", establishment=establishment)
 
 
 @pytest.mark.django_db
