@@ -15,6 +15,8 @@ from carnet.directory.models import Division, Pupil, StaffMember
 from carnet.directory.school_years import school_year_current
 from carnet.establishments.enums import Academie
 from carnet.establishments.models import Establishment
+from carnet.imports.enums import BatchKind, BatchStatus
+from carnet.imports.models import ImportBatch
 from carnet.inspection.models import InspectorGrant, school_year_end
 from carnet.referentials.models import Diploma
 
@@ -252,6 +254,14 @@ def demo_load() -> list[DemoLogin]:
         elif index == 1:
             logins.append(DemoLogin("Enseignant", login, f"{first} {last}"))
 
+    # The demo stands for a first SIECLE import (« Nouvel enseignant » waits for one).
+    ImportBatch.objects.get_or_create(
+        establishment=establishment,
+        kind=BatchKind.SIECLE,
+        status=BatchStatus.APPLIED,
+        created_by_label="Données de démonstration",
+        defaults={"applied_at": timezone.now(), "counts": {}},
+    )
     civility, last, first, login = INSPECTOR
     inspector = _user(login, Profile.INSPECTOR, None, first, last.upper())
     # A live access to the demo establishment, until the end of the school year.

@@ -76,3 +76,6 @@ class TestDemo:
         assert grant.is_live() and grant.establishment.uai == DEMO_UAI
         teacher = StaffMember.objects.get(user__username="sophie.perrin")
         assert teacher.divisions.count() == 2
+        from carnet.imports.selectors import first_import_done
+
+        assert first_import_done(establishment=grant.establishment)  # « Nouvel enseignant »
