@@ -1,8 +1,9 @@
 import datetime
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
+from carnet.accounts.models import User
 from carnet.directory.enums import Civility
 from carnet.directory.models import Division
 
@@ -87,3 +88,11 @@ class StaffAccountForm(forms.Form):
         if value and value > datetime.date.today():
             raise forms.ValidationError("La date de naissance ne peut pas être dans le futur.")
         return value
+
+
+class AccountPasswordResetForm(PasswordResetForm):
+    """Django's form; it also reaches active accounts that have no password yet (an
+    inspector invited by e-mail whose first link expired)."""
+
+    def get_users(self, email):
+        return User.objects.filter(email__iexact=email, is_active=True).exclude(email="")

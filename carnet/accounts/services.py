@@ -6,9 +6,16 @@ clear; every account they open must choose its own password at the next sign-in.
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from carnet.accounts.credentials import logins_for, logins_reserve, temporary_password
 from carnet.accounts.enums import Profile
@@ -39,11 +46,14 @@ def user_create(
     email: str = "",
     actor,
     audit_establishment=None,
+    with_password: bool = True,
 ) -> tuple[User, str]:
     """Create an account with a generated login and temporary password. Returns both.
 
     ``establishment`` is None for an inspector (platform-wide); ``audit_establishment``
     says where the creation is recorded (the establishment of the person who made it).
+    Without ``with_password`` the account gets no password at all ("" is returned): its
+    owner chooses one through the link ``account_invitation_send`` e-mails.
     """
     first_name, last_name = " ".join(first_name.split()), " ".join(last_name.split())
     if not last_name:
@@ -57,7 +67,11 @@ def user_create(
         profile=profile,
         establishment=establishment,
     )
-    password = password_set_temporary(user)
+    if with_password:
+        password = password_set_temporary(user)
+    else:
+        password = ""
+        user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
     audit_event_record(
@@ -279,3 +293,31 @@ def _audit_access(*, division, actor, created: int, reset: int) -> None:
         subject=f"Division {division.code}",
         changes=changes,
     )
+
+
+def account_invitation_send(*, user: User, base_url: str) -> None:
+    """E-mail ``user`` their login and a link to choose their password (Django's reset token).
+
+    Nobody else ever sees a password of that account. The link works once, for
+    PASSWORD_RESET_TIMEOUT; afterwards « Mot de passe oublié » with the same address sends
+    another one. Sent once the transaction commits.
+    """
+    path = reverse(
+        "accounts:password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    body = render_to_string(
+        "accounts/invitation_email.txt",
+        {
+            "user": user,
+            "link": base_url.rstrip("/") + path,
+            "login_url": base_url.rstrip("/") + reverse("accounts:login"),
+            "platform_name": settings.PLATFORM_NAME,
+            "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
+        },
+    )
+    subject = f"{settings.PLATFORM_NAME} : votre compte"
+    transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]))

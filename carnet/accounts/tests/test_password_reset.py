@@ -61,8 +61,18 @@ class TestPasswordReset:
         )
         assert "au moins 12 caractères" in text(response)
 
-    def test_an_account_without_password_yet_gets_no_mail(self, client, teacher):
+    def test_an_account_without_password_yet_gets_a_link(self, client, teacher):
+        """An invited inspector whose first link expired asks for another one."""
         teacher.set_unusable_password()
         teacher.save()
         client.post(RESET, {"email": "prof.oubli@ac-lyon.fr"})
-        assert mail.outbox == []
+        assert len(mail.outbox) == 1
+
+    def test_a_disabled_account_gets_nothing_and_its_old_link_is_dead(self, client, teacher):
+        client.post(RESET, {"email": "prof.oubli@ac-lyon.fr"})
+        link = re.search(r"https?://\S+", mail.outbox[0].body).group(0)
+        teacher.is_active = False
+        teacher.save()
+        assert "Ce lien n'est plus valable" in text(client.get(link, follow=True))
+        client.post(RESET, {"email": "prof.oubli@ac-lyon.fr"})
+        assert len(mail.outbox) == 1
