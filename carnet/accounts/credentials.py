@@ -48,3 +48,11 @@ def logins_reserve(usernames: list[str]) -> None:
     UsedLogin.objects.bulk_create(
         [UsedLogin(username=name) for name in usernames], ignore_conflicts=True
     )
+
+
+def login_ever_given(username: str) -> bool:
+    """Whether this login (any case) belongs, or once belonged, to an account."""
+    return (
+        UsedLogin.objects.filter(username__iexact=username).exists()
+        or User.objects.filter(username__iexact=username).exists()
+    )

@@ -1,7 +1,8 @@
 import datetime
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm
+from django.contrib.auth.hashers import check_password
 
 from carnet.accounts.models import User
 from carnet.directory.enums import Civility
@@ -31,7 +32,6 @@ class LoginForm(AuthenticationForm):
             "Identifiant ou mot de passe incorrect. Vérifiez les majuscules et réessayez ; "
             "après plusieurs échecs, le compte est bloqué pendant quelques minutes."
         ),
-        "inactive": "Ce compte est désactivé. Adressez-vous à l'administrateur de l'établissement.",
     }
 
 
@@ -96,3 +96,21 @@ class AccountPasswordResetForm(PasswordResetForm):
 
     def get_users(self, email):
         return User.objects.filter(email__iexact=email, is_active=True).exclude(email="")
+
+
+class PersonalPasswordChangeForm(PasswordChangeForm):
+    """Django's form; the new password must differ from the current one (a temporary
+    password kept as « new » would leave the printed sheet opening the account)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        new = cleaned.get("new_password1")
+        if new and check_password(new, self.user.password):
+            self.add_error(
+                "new_password2",
+                forms.ValidationError(
+                    "Choisissez un mot de passe différent de votre mot de passe actuel.",
+                    code="password_unchanged",
+                ),
+            )
+        return cleaned

@@ -6,8 +6,9 @@ from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 
 from carnet.accounts.enums import Profile
+from carnet.accounts.logins import fold
 from carnet.accounts.models import User
-from carnet.directory.enums import PupilStatus, StaffSource, StructureKind
+from carnet.directory.enums import PupilStatus, StructureKind
 from carnet.directory.models import Division, Pupil, StaffMember
 from carnet.directory.school_years import school_year_start
 from carnet.imports.selectors import first_import_done
@@ -120,15 +121,21 @@ def head_account(*, establishment) -> User | None:
     return User.objects.of(establishment).filter(profile=Profile.HEAD, is_active=True).first()
 
 
-def similar_people(*, establishment, first_name: str, last_name: str, birth_date):
-    """Staff who look like the person being created: same names (any case) and birth date."""
-    if not birth_date:
-        return StaffMember.objects.none()
-    return StaffMember.objects.of(establishment).filter(
-        first_name__iexact=first_name.strip(),
-        last_name__iexact=last_name.strip(),
-        birth_date=birth_date,
+def similar_people(*, establishment, first_name: str, last_name: str, birth_date) -> list:
+    """Staff who look like the person being created: the same names, whatever the case and
+    accents (« DUPRE » typed, « Dupré » imported), and the same birth date when both have one.
+    Compared in Python: SQLite's case folding stops at ASCII."""
+    last, first = fold(last_name), fold(first_name)
+    candidates = StaffMember.objects.of(establishment).only(
+        "last_name", "first_name", "birth_date", "function", "source"
     )
+    return [
+        member
+        for member in candidates
+        if fold(member.last_name) == last
+        and fold(member.first_name) == first
+        and (not birth_date or not member.birth_date or member.birth_date == birth_date)
+    ]
 
 
 def current_divisions(*, establishment, today):
@@ -165,9 +172,6 @@ def division_pupils(*, division):
         .select_related("user")
         .order_by("status", "last_name", "first_name", "pk")
     )
-
-
-STAFF_ORIGIN = dict(StaffSource.choices)
 
 
 def teacher_divisions(*, user, today):

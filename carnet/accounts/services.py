@@ -14,18 +14,21 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from carnet.accounts.credentials import logins_for, logins_reserve, temporary_password
 from carnet.accounts.enums import Profile
+from carnet.accounts.hashers import TemporaryPasswordHasher
 from carnet.accounts.models import User
 from carnet.audit.enums import AuditAction
 from carnet.audit.services import audit_event_record
 from carnet.directory.enums import PupilStatus, StaffFunction, StaffSource
 from carnet.directory.models import Pupil, StaffMember
+from carnet.directory.school_years import school_year_start
 
-TEMPORARY_HASHER = "argon2_temporaire"
+TEMPORARY_HASHER = TemporaryPasswordHasher.algorithm
 
 
 def password_set_temporary(user: User) -> str:
@@ -85,12 +88,12 @@ def user_create(
 
 
 @transaction.atomic
-def user_password_reset(*, user: User, actor, audit_establishment=None) -> str:
+def user_password_reset(*, user: User, actor) -> str:
     """A new temporary password, shown once; the user changes it at the next sign-in."""
     password = password_set_temporary(user)
     user.save(update_fields=["password", "must_change_password"])
     audit_event_record(
-        establishment=audit_establishment or user.establishment,
+        establishment=user.establishment,
         actor=actor,
         action=AuditAction.PASSWORD_RESET,
         subject=f"{user.get_full_name()} ({user.username})",
@@ -99,17 +102,21 @@ def user_password_reset(*, user: User, actor, audit_establishment=None) -> str:
 
 
 @transaction.atomic
-def user_set_active(*, user: User, active: bool, actor, audit_establishment=None) -> bool:
-    """Disable (cannot sign in, keeps its data) or reactivate an account."""
+def user_set_active(*, user: User, active: bool, actor, subject: str = "") -> bool:
+    """Disable (cannot sign in, keeps its data) or reactivate an account.
+
+    ``subject`` names the account in the audit trail (a pupil is named by number: the trail
+    never holds a pupil's name); by default the staff member's name and login.
+    """
     if user.is_active == active:
         return False
     user.is_active = active
     user.save(update_fields=["is_active"])
     audit_event_record(
-        establishment=audit_establishment or user.establishment,
+        establishment=user.establishment,
         actor=actor,
         action=AuditAction.ACCOUNT_ENABLED if active else AuditAction.ACCOUNT_DISABLED,
-        subject=f"{user.get_full_name()} ({user.username})",
+        subject=subject or f"{user.get_full_name()} ({user.username})",
     )
     return True
 
@@ -200,7 +207,10 @@ def staff_account_update(*, user: User, data: dict, actor) -> dict[str, list[str
     after = {"Nom": user.last_name, "Prénom": user.first_name, "Adresse électronique": user.email}
     changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
     if member is not None:
-        old_codes = sorted(member.divisions.values_list("code", flat=True))
+        # The form offers this year's divisions: those of earlier years stay as they are.
+        year = school_year_start(timezone.localdate())
+        this_year = list(member.divisions.filter(school_year__start_year=year))
+        old_codes = sorted(d.code for d in this_year)
         member.last_name, member.first_name = user.last_name, user.first_name
         for name in ("civility", "birth_date", "discipline"):
             if name in data:
@@ -210,7 +220,8 @@ def staff_account_update(*, user: User, data: dict, actor) -> dict[str, list[str
             divisions = list(data["divisions"])
             if any(d.establishment_id != user.establishment_id for d in divisions):
                 raise ValidationError("Une des classes n'appartient pas à l'établissement.")
-            member.divisions.set(divisions)
+            member.divisions.remove(*[d for d in this_year if d not in divisions])
+            member.divisions.add(*divisions)
             new_codes = sorted(d.code for d in divisions)
             if new_codes != old_codes:
                 changes["Classes"] = [", ".join(old_codes), ", ".join(new_codes)]
@@ -238,10 +249,11 @@ class IssuedCredential:
 @transaction.atomic
 def pupils_access_generate(*, division, actor) -> list[IssuedCredential]:
     """Accounts for the division's active pupils who have none. Passwords returned once."""
+    # Locked: a second click on « Générer » waits, then finds nobody left without account.
     pupils = list(
-        Pupil.objects.filter(
-            division=division, status=PupilStatus.ACTIVE, user__isnull=True
-        ).order_by("last_name", "first_name", "pk")
+        Pupil.objects.select_for_update()
+        .filter(division=division, status=PupilStatus.ACTIVE, user__isnull=True)
+        .order_by("last_name", "first_name", "pk")
     )
     created = users_bulk_create(
         establishment=division.establishment,
@@ -264,7 +276,10 @@ def pupils_password_reset(*, division, pupils: list[Pupil], actor) -> list[Issue
     pupils = [
         p
         for p in pupils
-        if p.division_id == division.pk and p.user_id and p.status == PupilStatus.ACTIVE
+        if p.division_id == division.pk
+        and p.user_id
+        and p.user.is_active
+        and p.status == PupilStatus.ACTIVE
     ]
     issued = []
     users = []
@@ -295,7 +310,9 @@ def _audit_access(*, division, actor, created: int, reset: int) -> None:
     )
 
 
-def account_invitation_send(*, user: User, base_url: str) -> None:
+def account_invitation_send(
+    *, user: User, base_url: str, template: str = "accounts/invitation_email.txt"
+) -> None:
     """E-mail ``user`` their login and a link to choose their password (Django's reset token).
 
     Nobody else ever sees a password of that account. The link works once, for
@@ -310,7 +327,7 @@ def account_invitation_send(*, user: User, base_url: str) -> None:
         },
     )
     body = render_to_string(
-        "accounts/invitation_email.txt",
+        template,
         {
             "user": user,
             "link": base_url.rstrip("/") + path,
@@ -319,5 +336,7 @@ def account_invitation_send(*, user: User, base_url: str) -> None:
             "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
         },
     )
-    subject = f"{settings.PLATFORM_NAME} : votre compte"
+    subject = f"{settings.PLATFORM_NAME} : " + (
+        "votre compte" if template.endswith("invitation_email.txt") else "nouveau mot de passe"
+    )
     transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]))

@@ -13,7 +13,6 @@ HOME_TEMPLATES = {
     Profile.HEAD: "core/home_head.html",
     Profile.TEACHER: "core/home_teacher.html",
     Profile.LEARNER: "core/home_learner.html",
-    Profile.INSPECTOR: "inspection/inspector_home.html",  # rendered by inspector_home
 }
 
 

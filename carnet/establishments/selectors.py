@@ -4,8 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
-from carnet.accounts.enums import Profile
-from carnet.accounts.models import User
+from carnet.accounts.selectors import head_account
 from carnet.directory.enums import PupilStatus, StaffFunction
 from carnet.directory.models import Pupil, StaffMember
 from carnet.establishments.enums import ContextField
@@ -35,7 +34,7 @@ def pupils_without_ine(*, establishment: Establishment):
 
 
 def head_account_exists(*, establishment: Establishment) -> bool:
-    return User.objects.of(establishment).filter(profile=Profile.HEAD, is_active=True).exists()
+    return head_account(establishment=establishment) is not None
 
 
 @dataclass(frozen=True)

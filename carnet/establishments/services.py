@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 
+from carnet.accounts.credentials import login_ever_given
 from carnet.accounts.enums import Profile
 from carnet.accounts.models import User
 from carnet.audit.enums import AuditAction
@@ -59,7 +60,7 @@ def establishment_create(
     login = admin_login.strip()
     if not login:
         problems.append("L'identifiant de l'administrateur est obligatoire.")
-    elif User.objects.filter(username__iexact=login).exists():
+    elif login_ever_given(login):
         problems.append(f"L'identifiant « {login} » est déjà utilisé : choisissez-en un autre.")
     admin = User(
         username=login, profile=Profile.ADMIN, email=establishment.email, last_name="Administrateur"

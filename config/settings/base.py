@@ -146,6 +146,10 @@ AXES_VERBOSE = False
 # Failed attempts are kept (they drive the lockout); successful logins are not logged:
 # login, address and browser of every sign-in would be personal data kept for nothing.
 AXES_DISABLE_ACCESS_LOG = True
+# Reverse proxies in front of the platform, whose X-Forwarded-For entries are believed
+# (carnet.accounts.addresses); 0 in development, 1 by default in production.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "carnet.accounts.addresses.client_address"
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 LANGUAGE_CODE = "fr-fr"

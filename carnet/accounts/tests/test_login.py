@@ -185,6 +185,23 @@ class TestLockout:
         other = Client(REMOTE_ADDR="10.0.0.9")
         assert login(other, "prof.connexion", TEST_PASSWORD).status_code == 302
 
+    def test_behind_the_proxy_each_client_address_counts_not_the_proxys(self, teacher, settings):
+        settings.TRUSTED_PROXY_COUNT = 1
+        settings.LOGIN_ADDRESS_FAILURE_LIMIT = 3
+
+        def via_proxy(client_ip):
+            # The client may send its own X-Forwarded-For; only the proxy's entry counts.
+            return Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=f"1.2.3.4, {client_ip}")
+
+        attacker = via_proxy("203.0.113.7")
+        for n in range(3):
+            login(attacker, f"inconnu.{n}", "mauvais")
+        assert (
+            login(via_proxy("203.0.113.7"), "prof.connexion", TEST_PASSWORD).status_code == LOCKED
+        )
+        # Another school behind the same proxy still signs in.
+        assert login(via_proxy("198.51.100.20"), "prof.connexion", TEST_PASSWORD).status_code == 302
+
     def test_success_resets_the_counter(self, client, teacher):
         self.fail(client, 4)
         assert login(client, "prof.connexion", TEST_PASSWORD).status_code == 302

@@ -90,7 +90,7 @@ class TestGenerate:
             establishment=establishment, code="TMELEC", school_year__start_year=2026
         )
         PupilFactory.create_batch(35, establishment=establishment, division=big)
-        with django_assert_max_num_queries(14):
+        with django_assert_max_num_queries(16):
             response = admin_client_a.post(url("pupil_access_generate", big))
         assert response.status_code == 200 and len(printed[0]) == 35
 
@@ -191,3 +191,31 @@ class TestAccess:
     def test_a_group_is_not_a_division_here(self, admin_client_a, establishment):
         group = DivisionFactory(establishment=establishment, kind="groupe")
         assert admin_client_a.get(url("pupil_access_division", group)).status_code == 404
+
+
+@pytest.mark.django_db
+class TestReviewFixes:
+    def test_disabling_a_pupil_writes_no_name_in_the_audit(self, admin_client_a, division, printed):
+        admin_client_a.post(url("pupil_access_generate", division))
+        pupil = division.pupils.filter(status=PupilStatus.ACTIVE).first()
+        admin_client_a.post(url("pupil_access_active", division, pupil.pk), {"active": "0"})
+        event = AuditEvent.objects.get(action=AuditAction.ACCOUNT_DISABLED)
+        assert event.subject == f"Élève n° {pupil.pk} (division 2MELEC)"
+        assert pupil.last_name not in str(event.subject) + str(event.changes)
+
+    def test_reset_all_skips_disabled_accounts(self, admin_client_a, division, printed):
+        admin_client_a.post(url("pupil_access_generate", division))
+        pupil = division.pupils.filter(status=PupilStatus.ACTIVE).first()
+        admin_client_a.post(url("pupil_access_active", division, pupil.pk), {"active": "0"})
+        admin_client_a.post(url("pupil_access_reset", division), {"tous": "1"})
+        assert pupil.user.username not in [c.login for c in printed[1]]
+        assert len(printed[1]) == 2
+
+    def test_a_failing_sheet_loses_no_password(self, admin_client_a, division, monkeypatch):
+        def broken(**kwargs):
+            raise RuntimeError("imprimante en panne")
+
+        monkeypatch.setattr("carnet.accounts.views.pupil_access.credentials_pdf", broken)
+        with pytest.raises(RuntimeError):
+            admin_client_a.post(url("pupil_access_generate", division))
+        assert not division.pupils.filter(user__isnull=False).exists()

@@ -298,3 +298,112 @@ class TestListsAndAccounts:
             StaffMemberFactory(establishment=establishment, user=user).divisions.set(divisions)
         with django_assert_max_num_queries(10):
             admin_client_a.get(USERS)
+
+
+@pytest.mark.django_db
+class TestReviewFixes:
+    def test_a_signed_in_head_gets_a_link_by_e_mail_never_a_password_for_the_admin(
+        self, admin_client_a, users, django_capture_on_commit_callbacks
+    ):
+        from django.core import mail
+        from django.utils import timezone
+
+        head = users["chef"]
+        head.email = "chef.a@ac-nantes.fr"
+        head.last_login = timezone.now()
+        head.save()
+        before = User.objects.get(pk=head.pk).password
+        with django_capture_on_commit_callbacks(execute=True):
+            response = admin_client_a.post(
+                reverse("accounts:user_password", args=[head.pk]), follow=True
+            )
+        assert (
+            "Un lien pour choisir un nouveau mot de passe a été envoyé à chef.a@ac-nantes.fr."
+            in text(response)
+        )
+        assert soup(response).select("dl.credentials") == []
+        assert User.objects.get(pk=head.pk).password == before
+        (message,) = mail.outbox
+        assert message.to == ["chef.a@ac-nantes.fr"] and "chef.a" in message.body
+        # Nor may the administrator redirect the head's e-mail to themselves.
+        edit = reverse("accounts:user_edit", args=[head.pk])
+        assert (
+            soup(admin_client_a.get(edit))
+            .find("input", attrs={"name": "email"})
+            .has_attr("disabled")
+        )
+        admin_client_a.post(
+            edit, {"last_name": head.last_name, "first_name": head.first_name, "email": "moi@x.fr"}
+        )
+        assert User.objects.get(pk=head.pk).email == "chef.a@ac-nantes.fr"
+
+    def test_a_head_who_never_signed_in_gets_credentials_from_the_admin(
+        self, admin_client_a, users
+    ):
+        response = admin_client_a.post(reverse("accounts:user_password", args=[users["chef"].pk]))
+        assert credentials_of(response)[0] == "chef.a"
+
+    def test_the_temporary_password_cannot_be_kept(self, admin_client_a, users, client):
+        login, password = credentials_of(
+            admin_client_a.post(reverse("accounts:user_password", args=[users["enseignant"].pk]))
+        )
+        client.post(reverse("accounts:login"), {"username": login, "password": password})
+        response = client.post(
+            reverse("accounts:password_change"),
+            {"old_password": password, "new_password1": password, "new_password2": password},
+        )
+        assert "différent de votre mot de passe actuel" in text(response)
+        assert User.objects.get(username=login).must_change_password
+
+    def test_editing_a_teacher_keeps_the_classes_of_earlier_years(
+        self, admin_client_a, establishment, users
+    ):
+        from django.utils import timezone
+
+        from carnet.directory.school_years import school_year_start
+
+        year = school_year_start(timezone.localdate())
+        old = DivisionFactory(
+            establishment=establishment, code="ANCIENNE", school_year__start_year=year - 1
+        )
+        current = DivisionFactory(
+            establishment=establishment, code="ACTUELLE", school_year__start_year=year
+        )
+        member = StaffMemberFactory(establishment=establishment, user=users["enseignant"])
+        member.divisions.set([old, current])
+        url = reverse("accounts:user_edit", args=[users["enseignant"].pk])
+        admin_client_a.post(url, {"last_name": "PROF", "first_name": "Camille", "email": "p@x.fr"})
+        assert sorted(member.divisions.values_list("code", flat=True)) == ["ANCIENNE"]
+
+    def test_similar_names_are_found_whatever_the_accents_and_case(
+        self, admin_client_a, establishment, imported
+    ):
+        StaffMemberFactory(
+            establishment=establishment, last_name="DUPRE", first_name="ELODIE", birth_date=None
+        )
+        response = admin_client_a.post(
+            NEW_TEACHER, {"last_name": "Dupré", "first_name": "Élodie", "birth_date": "1990-01-01"}
+        )
+        assert "ressemble à un personnel déjà enregistré" in text(response)
+
+    def test_a_login_once_given_is_refused_by_create_establishment(self, users):
+        from io import StringIO
+
+        from django.core.management import CommandError, call_command
+
+        users["enseignant"].delete()
+        with pytest.raises(CommandError, match="déjà utilisé"):
+            call_command(
+                "create_establishment",
+                "--uai",
+                "0756036D",
+                "--name",
+                "Lycée C",
+                "--email",
+                "ce@c.fr",
+                "--admin-login",
+                "PROF.A",
+                "--admin-password",
+                "Mot-de-passe-solide-2026!",
+                stdout=StringIO(),
+            )

@@ -1,4 +1,3 @@
-from axes.helpers import get_client_ip_address
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import views as auth_views
@@ -9,7 +8,12 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 
-from carnet.accounts.forms import AccountPasswordResetForm, LoginForm
+from carnet.accounts.addresses import client_address
+from carnet.accounts.forms import (
+    AccountPasswordResetForm,
+    LoginForm,
+    PersonalPasswordChangeForm,
+)
 
 
 def address_locked_out(request) -> bool:
@@ -19,7 +23,7 @@ def address_locked_out(request) -> bool:
     stops one address trying many logins (a school's pupils share one public address, hence
     a high default: LOGIN_ADDRESS_FAILURE_LIMIT, 50).
     """
-    address = get_client_ip_address(request)
+    address = client_address(request)
     if not address:
         return False
     since = timezone.now() - settings.AXES_COOLOFF_TIME
@@ -47,6 +51,7 @@ class LogoutView(auth_views.LogoutView):
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
+    form_class = PersonalPasswordChangeForm
     success_url = reverse_lazy("accounts:password_change_done")
 
     def form_valid(self, form):

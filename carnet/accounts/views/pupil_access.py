@@ -6,6 +6,7 @@ the answer of the POST that sets them.
 
 from django.conf import settings
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -88,11 +89,13 @@ def _pdf(request, division: Division, issued) -> HttpResponse:
 @access_required
 def generate(request, pk: int):
     current = _division(request, pk)
-    issued = pupils_access_generate(division=current, actor=request.user)
-    if not issued:
-        messages.info(request, "Tous les élèves actifs de la division ont déjà un accès.")
-        return redirect("accounts:pupil_access_division", pk=current.pk)
-    return _pdf(request, current, issued)
+    # One transaction with the PDF: if the sheet cannot be made, no password is lost.
+    with transaction.atomic():
+        issued = pupils_access_generate(division=current, actor=request.user)
+        if issued:
+            return _pdf(request, current, issued)
+    messages.info(request, "Tous les élèves actifs de la division ont déjà un accès.")
+    return redirect("accounts:pupil_access_division", pk=current.pk)
 
 
 @require_http_methods(["POST"])
@@ -106,11 +109,12 @@ def reset(request, pk: int):
     else:
         pupil_id = request.POST.get("pupil", "")
         chosen = list(pupils.filter(pk=int(pupil_id))) if pupil_id.isdigit() else []
-    issued = pupils_password_reset(division=current, pupils=chosen, actor=request.user)
-    if not issued:
-        messages.error(request, "Aucun élève actif avec un compte n'a été choisi.")
-        return redirect("accounts:pupil_access_division", pk=current.pk)
-    return _pdf(request, current, issued)
+    with transaction.atomic():
+        issued = pupils_password_reset(division=current, pupils=chosen, actor=request.user)
+        if issued:
+            return _pdf(request, current, issued)
+    messages.error(request, "Aucun élève actif avec un compte actif n'a été choisi.")
+    return redirect("accounts:pupil_access_division", pk=current.pk)
 
 
 @require_POST
@@ -126,7 +130,12 @@ def pupil_active(request, pk: int, pupil_pk: int):
         messages.error(request, "Cet élève n'a pas encore d'accès : générez-le d'abord.")
     else:
         active = request.POST.get("active") == "1"
-        user_set_active(user=pupil.user, active=active, actor=request.user)
+        user_set_active(
+            user=pupil.user,
+            active=active,
+            actor=request.user,
+            subject=f"Élève n° {pupil.pk} (division {current.code})",
+        )
         messages.success(
             request,
             f"L'accès de {pupil.first_name} {pupil.last_name} est "

@@ -1,5 +1,6 @@
 """« Gestion des utilisateurs » (administrator): teachers, head, other staff; credentials."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -23,6 +24,7 @@ from carnet.accounts.selectors import (
     users_of,
 )
 from carnet.accounts.services import (
+    account_invitation_send,
     staff_account_create,
     staff_account_update,
     user_password_reset,
@@ -177,6 +179,13 @@ def user_edit(request, pk: int):
     form = StaffAccountForm(
         request.POST or None, initial=initial, divisions=divisions, teacher=teacher
     )
+    if head_protected(account):
+        # Its e-mail receives the head's reset links: the administrator may not redirect it.
+        form.fields["email"].disabled = True
+        form.fields["email"].help_text = (
+            "Le chef d'établissement s'est déjà connecté : seul l'opérateur de la plateforme "
+            "change son adresse."
+        )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         if member is None:
@@ -195,14 +204,44 @@ def user_edit(request, pk: int):
     return render(
         request,
         "accounts/users/edit.html",
-        {"account": account, "member": member, "form": form, "state": account_state(account)},
+        {
+            "account": account,
+            "member": member,
+            "form": form,
+            "state": account_state(account),
+            "protected": head_protected(account),
+        },
     )
+
+
+def head_protected(account: User) -> bool:
+    """A head who has signed in chooses their passwords alone: the administrator may not
+    obtain one (the head alone opens inspectors' access to the establishment)."""
+    return account.profile == Profile.HEAD and account.last_login is not None
 
 
 @require_POST
 @users_required
 def user_password(request, pk: int):
     account = _account(request, pk)
+    if head_protected(account):
+        if not account.email:
+            messages.error(
+                request,
+                "Le chef d'établissement s'est déjà connecté et n'a pas d'adresse électronique "
+                "sur la plateforme : l'opérateur de la plateforme peut l'aider.",
+            )
+        else:
+            account_invitation_send(
+                user=account,
+                base_url=settings.PLATFORM_URL or request.build_absolute_uri("/"),
+                template="accounts/reset_link_email.txt",
+            )
+            messages.success(
+                request,
+                f"Un lien pour choisir un nouveau mot de passe a été envoyé à {account.email}.",
+            )
+        return redirect("accounts:user_edit", pk=account.pk)
     password = user_password_reset(user=account, actor=request.user)
     return _created(request, account, password)
 

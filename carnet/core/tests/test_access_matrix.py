@@ -155,3 +155,57 @@ class TestObjectsOfAnotherEstablishment:
         response = client_of(users["administrateur"]).get("/plateforme/")
         assert response.status_code == 302
         assert "/plateforme/login/" in response.url
+
+
+@pytest.fixture
+def objects_of_a(establishment, users):
+    """A teacher account and a division of A, with one pupil, for the URLs that take an id."""
+    division = DivisionFactory(
+        establishment=establishment, code="OBJ-A", school_year__start_year=2026
+    )
+    PupilFactory(establishment=establishment, division=division, last_name="OBJET")
+    return {"teacher": users["enseignant"], "division": division}
+
+
+OBJECT_GETS = ["accounts:user_edit", "accounts:pupil_access_division"]
+OBJECT_POSTS = [
+    "accounts:user_password",
+    "accounts:user_active",
+    "accounts:pupil_access_generate",
+    "accounts:pupil_access_reset",
+]
+
+
+def object_url(name, objects):
+    key = "teacher" if name.startswith("accounts:user") else "division"
+    return reverse(name, args=[objects[key].pk])
+
+
+@pytest.mark.django_db
+class TestObjectPages:
+    """Pages about one object of A: its administrator only; B's administrator gets 404."""
+
+    @pytest.mark.parametrize("name", OBJECT_GETS)
+    @pytest.mark.parametrize("profile", PROFILES)
+    def test_get(self, name, profile, users, client_of, objects_of_a):
+        expected = {"administrateur": 200, "admin_autre": 404}.get(profile, 403)
+        response = client_of(users[profile]).get(object_url(name, objects_of_a))
+        assert response.status_code == expected
+        if profile == "admin_autre":
+            assert "OBJET" not in response.content.decode()
+
+    @pytest.mark.parametrize("name", OBJECT_POSTS)
+    @pytest.mark.parametrize(
+        "profile",
+        [p for p in PROFILES if p != "administrateur"],
+    )
+    def test_post_refused(self, name, profile, users, client_of, objects_of_a):
+        expected = 404 if profile == "admin_autre" else 403
+        response = client_of(users[profile]).post(object_url(name, objects_of_a), {"active": "0"})
+        assert response.status_code == expected
+        teacher = objects_of_a["teacher"]
+        teacher.refresh_from_db()
+        assert (
+            teacher.is_active
+            and not objects_of_a["division"].pupils.filter(user__isnull=False).exists()
+        )

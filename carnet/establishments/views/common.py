@@ -7,10 +7,10 @@ Without JavaScript each tab is a page; with htmx (hx-boost on the panel) only th
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django_htmx.http import replace_url
 
+from carnet.core.forms import add_service_errors  # noqa: F401 (the tabs' views use it)
 from carnet.core.permissions import establishment_permission_required
 from carnet.establishments.selectors import head_account_exists
 
@@ -60,9 +60,3 @@ def saved(request, message: str, url: str, tab_response):
     if request.htmx:
         return replace_url(tab_response(), url)
     return redirect(url)
-
-
-def add_service_errors(form, exc: ValidationError) -> None:
-    """A service's ValidationError shown on the form: under its field, or above the form."""
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)

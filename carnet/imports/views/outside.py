@@ -16,6 +16,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from carnet.core.forms import add_service_errors
 from carnet.core.permissions import establishment_permission_required
 from carnet.core.tenancy import get_scoped_or_404
 from carnet.core.uploads import upload_limit
@@ -134,14 +135,6 @@ class DivisionForm(forms.Form):
         required=False,
         empty_label="— Aucun (diplôme non rattaché) —",
     )
-
-
-def _add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _learner_initial(learner: Pupil) -> dict:
@@ -309,7 +302,7 @@ def learner_create(request):
                     establishment=establishment, data=form.cleaned_data, actor=request.user
                 )
             except ValidationError as exc:
-                _add_service_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, f"L'apprenant {learner} a été créé.")
                 return redirect("imports:outside_list")
@@ -336,7 +329,7 @@ def learner_edit(request, pk: int):
                     learner=learner, data=form.cleaned_data, actor=request.user
                 )
             except ValidationError as exc:
-                _add_service_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 if changes:
                     messages.success(request, f"L'apprenant {learner} a été modifié.")
@@ -360,7 +353,7 @@ def division_create(request):
                     actor=request.user,
                 )
             except ValidationError as exc:
-                _add_service_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, f"La division {division.code} a été créée.")
                 return redirect("imports:outside_list")
@@ -392,7 +385,7 @@ def division_edit(request, pk: int):
                     division=division, data=form.cleaned_data, actor=request.user
                 )
             except ValidationError as exc:
-                _add_service_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 if changes:
                     messages.success(request, f"La division {division.code} a été modifiée.")
