@@ -339,4 +339,6 @@ def account_invitation_send(
     subject = f"{settings.PLATFORM_NAME} : " + (
         "votre compte" if template.endswith("invitation_email.txt") else "nouveau mot de passe"
     )
-    transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]))
+    # robust: a mail server down must not turn a saved account into an error page (the
+    # failure is logged; « Mot de passe oublié » sends another link).
+    transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]), robust=True)

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils import timezone
 
+from carnet.inspection.models import school_year_end
+
 
 def _date_field(label: str, help_text: str = "") -> forms.DateField:
     return forms.DateField(
@@ -35,7 +37,10 @@ class GrantOpenForm(forms.Form):
         required=False,
         help_text="Seulement pour un inspecteur qui n'a pas encore de compte.",
     )
-    starts_on = _date_field("Date de début")
+    starts_on = _date_field(
+        "Date de début",
+        "Au plus tôt aujourd'hui, au plus tard le 31 août de l'année scolaire en cours.",
+    )
     ends_on = _date_field(
         "Date de fin", "Au plus tard le 31 août, fin de l'année scolaire de la date de début."
     )
@@ -54,3 +59,4 @@ class GrantOpenForm(forms.Form):
             # No end by default: the head chooses how long an inspector may read.
             self.initial.setdefault("starts_on", today)
         self.fields["starts_on"].widget.attrs["min"] = today.isoformat()
+        self.fields["starts_on"].widget.attrs["max"] = school_year_end(today).isoformat()

@@ -14,22 +14,18 @@ from django.utils import timezone
 
 from carnet.accounts.enums import Profile
 from carnet.accounts.models import User
-from carnet.accounts.services import user_create
+from carnet.accounts.services import account_invitation_send, user_create
 from carnet.audit.enums import AuditAction
 from carnet.audit.services import audit_event_record
-from carnet.inspection.models import InspectorGrant, period_errors
+from carnet.inspection.models import InspectorGrant, period_errors, school_year_end
 
 
 @dataclass(frozen=True)
 class InspectorFound:
     inspector: User
-    # The temporary password of an account just created (to hand over, shown once); "" when
-    # the inspector already had an account.
-    password: str = ""
-
-    @property
-    def created(self) -> bool:
-        return bool(self.password)
+    # True when the account was just created (its owner was e-mailed a link to choose their
+    # password); False when the inspector already had an account.
+    created: bool = False
 
 
 def _period(grant: InspectorGrant) -> str:
@@ -41,10 +37,19 @@ def _subject(inspector: User) -> str:
 
 
 def _start_errors(starts_on: datetime.date | None) -> dict:
-    if starts_on and starts_on < timezone.localdate():
+    """A grant starts today at the earliest, and within the current school year."""
+    if not starts_on:
+        return {}
+    today = timezone.localdate()
+    if starts_on < today:
         return {
             "starts_on": "La date de début ne peut pas être passée : l'accès commence au plus "
             "tôt aujourd'hui."
+        }
+    if starts_on > school_year_end(today):
+        return {
+            "starts_on": "L'accès commence au plus tard à la fin de l'année scolaire en "
+            f"cours, le {school_year_end(today):%d/%m/%Y}."
         }
     return {}
 
@@ -52,26 +57,31 @@ def _start_errors(starts_on: datetime.date | None) -> dict:
 def inspector_by_email(email: str) -> User | None:
     """The inspector account of that e-mail address (case ignored), or None.
 
-    Accounts of other profiles are never returned. Should two inspector accounts share an
-    address, the active one created first is taken.
+    Accounts of other profiles are never returned. There is at most one inspector account
+    per address (the constraint ``one_inspector_per_email``).
     """
     email = email.strip()
     if not email:
         return None
-    return (
-        User.objects.filter(profile=Profile.INSPECTOR, email__iexact=email)
-        .order_by("-is_active", "pk")
-        .first()
-    )
+    return User.objects.filter(profile=Profile.INSPECTOR, email__iexact=email).first()
 
 
 @transaction.atomic
 def inspector_find_or_create(
-    *, email: str, first_name: str = "", last_name: str = "", actor, establishment
+    *,
+    email: str,
+    first_name: str = "",
+    last_name: str = "",
+    actor,
+    establishment,
+    base_url: str,
 ) -> InspectorFound:
     """The inspector of that e-mail address, or a new platform-wide inspector account.
 
-    A new account gets a generated login and a temporary password, returned once; its
+    A new account gets a generated login and no password: the inspector is e-mailed their
+    login and a link (to ``base_url``) to choose their password, once the transaction
+    commits. Nobody else ever sees a password of an inspector account: one inspector is
+    granted by many establishments, so a head who knew it could read the others. The
     creation is recorded in ``establishment``'s audit trail (the head who created it).
     """
     email = email.strip()
@@ -89,7 +99,7 @@ def inspector_find_or_create(
         raise ValidationError(errors)
     try:
         with transaction.atomic():
-            inspector, password = user_create(
+            inspector, _ = user_create(
                 establishment=None,
                 profile=Profile.INSPECTOR,
                 first_name=first_name,
@@ -97,14 +107,17 @@ def inspector_find_or_create(
                 email=email,
                 actor=actor,
                 audit_establishment=establishment,
+                with_password=False,
             )
+            # Inside the savepoint: if it is rolled back, no e-mail is sent.
+            account_invitation_send(user=inspector, base_url=base_url)
     except (IntegrityError, ValidationError) as exc:
         # Created at the same moment by another head (one inspector per address).
         inspector = inspector_by_email(email)
         if inspector is None:
             raise exc from None
         return InspectorFound(inspector)
-    return InspectorFound(inspector, password)
+    return InspectorFound(inspector, created=True)
 
 
 @transaction.atomic
@@ -119,8 +132,9 @@ def inspector_grant_open(
 ) -> InspectorGrant:
     """Open ``inspector``'s read-only access to ``establishment`` from ``starts_on`` to ``ends_on``.
 
-    The start is today or later; the end is at most the end of the school year (31 August);
-    one inspector has at most one open access to an establishment over any given day.
+    The start is today or later, and at the latest the end of the current school year; the
+    end is at most the end of the school year of the start (31 August); one inspector has at
+    most one open access to an establishment over any given day.
     """
     if inspector.profile != Profile.INSPECTOR:
         raise ValidationError({"email": "Ce compte n'est pas un compte d'inspecteur."})
@@ -225,11 +239,12 @@ def inspector_access_open(
     ends_on: datetime.date,
     note: str = "",
     actor,
+    base_url: str,
 ) -> tuple[InspectorGrant, InspectorFound]:
     """« Ouvrir l'accès » of the head's page: find or create the inspector, then open the grant.
 
-    All or nothing: when the grant is refused, no inspector account is left created (its
-    password would never have been shown). Every problem is reported at once, by field.
+    All or nothing: when the grant is refused, no inspector account is left created and no
+    invitation is sent (it is sent on commit). Every problem is reported at once, by field.
     """
     errors = {**period_errors(starts_on, ends_on), **_start_errors(starts_on)}
     found = None
@@ -240,6 +255,7 @@ def inspector_access_open(
             last_name=last_name,
             actor=actor,
             establishment=establishment,
+            base_url=base_url,
         )
     except ValidationError as exc:
         errors.update(exc.message_dict)

@@ -9,14 +9,15 @@ read-only page of the establishment chosen. The establishment consulted is
 """
 
 import rules
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from carnet.core.forms import add_service_errors
 from carnet.core.permissions import establishment_permission_required
 from carnet.core.tenancy import get_scoped_or_404
 from carnet.establishments.models import Establishment
@@ -60,12 +61,9 @@ def _grants_page(request, form):
     )
 
 
-def _add_service_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+def _link_validity() -> str:
+    hours = settings.PASSWORD_RESET_TIMEOUT // 3600
+    return "une heure" if hours == 1 else f"{hours} heures"
 
 
 @require_http_methods(["GET", "POST"])
@@ -86,29 +84,30 @@ def grants(request):
                 ends_on=data["ends_on"],
                 note=data["note"],
                 actor=request.user,
+                base_url=settings.PLATFORM_URL or request.build_absolute_uri("/"),
             )
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
+            inspector = grant.inspector
+            period = f"du {grant.starts_on:%d/%m/%Y} au {grant.ends_on:%d/%m/%Y}"
             if found.created:
-                # The temporary password is shown in this answer only (never stored in clear,
-                # not kept in the session for a redirect).
-                return render(
+                # Nobody but the inspector ever sees a password of their account: they choose
+                # it through the link e-mailed to them.
+                messages.success(
                     request,
-                    "inspection/grant_opened.html",
-                    {
-                        "grant": grant,
-                        "inspector": found.inspector,
-                        "password": found.password,
-                        "login_url": request.build_absolute_uri(reverse("accounts:login")),
-                    },
+                    f"Le compte de {inspector.display_name} a été créé et son accès est ouvert "
+                    f"{period}. Un message a été envoyé à {inspector.email} pour que "
+                    "l'inspecteur choisisse son mot de passe : le lien est valable "
+                    f"{_link_validity()} ; passé ce délai, il en demande un autre avec "
+                    "« Mot de passe oublié », sur la page de connexion, avec cette adresse.",
                 )
-            messages.success(
-                request,
-                f"L'accès de {grant.inspector.display_name} est ouvert du "
-                f"{grant.starts_on:%d/%m/%Y} au {grant.ends_on:%d/%m/%Y}. "
-                "L'inspecteur se connecte avec son compte habituel.",
-            )
+            else:
+                messages.success(
+                    request,
+                    f"L'accès de {inspector.display_name} est ouvert {period}. "
+                    "L'inspecteur se connecte avec son compte habituel.",
+                )
             return redirect("inspection:grants")
     return _grants_page(request, form)
 

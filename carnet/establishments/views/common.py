@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django_htmx.http import replace_url
 
-from carnet.core.forms import add_service_errors  # noqa: F401 (the tabs' views use it)
 from carnet.core.permissions import establishment_permission_required
 from carnet.establishments.selectors import head_account_exists
 

@@ -3,11 +3,11 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from carnet.core.forms import add_service_errors
 from carnet.directory.selectors import establishment_has_pupils
 from carnet.establishments.forms import IdentityForm
 from carnet.establishments.services import establishment_update_identity
 from carnet.establishments.views.common import (
-    add_service_errors,
     render_tab,
     saved,
     settings_required,

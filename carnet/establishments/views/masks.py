@@ -4,11 +4,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from carnet.core.forms import add_service_errors
 from carnet.establishments.forms import DiplomaChoiceForm, MaskForm
 from carnet.establishments.selectors import effective_mask_labels
 from carnet.establishments.services import entry_mask_reset, entry_mask_update
 from carnet.establishments.views.common import (
-    add_service_errors,
     render_tab,
     saved,
     settings_required,

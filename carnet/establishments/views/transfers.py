@@ -3,11 +3,11 @@ from django.core.paginator import Paginator
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from carnet.core.forms import add_service_errors
 from carnet.establishments.forms import TransfersForm
 from carnet.establishments.selectors import pupils_without_ine
 from carnet.establishments.services import establishment_update_transfers
 from carnet.establishments.views.common import (
-    add_service_errors,
     render_tab,
     saved,
     settings_required,

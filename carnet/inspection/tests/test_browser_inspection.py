@@ -1,10 +1,12 @@
-"""In Chromium, the journey of the issue: the head opens an access for a new inspector, the
-inspector signs in with the temporary password (and chooses their own), consults the
-establishment; the head closes the access; the inspector's next page is refused."""
+"""In Chromium, the journey of the issue: the head opens an access for a new inspector (who
+is e-mailed a link: the head never sees a password), the inspector follows the link, chooses
+their password, signs in, consults the establishment; the head closes the access; the
+inspector's next page is refused."""
 
 import re
 
 import pytest
+from django.core import mail
 from playwright.sync_api import Page, expect
 
 from carnet.core.tests.factories import DivisionFactory, PupilFactory
@@ -22,12 +24,11 @@ def field(page: Page, label: str):
     return page.get_by_label(re.compile(rf"^{re.escape(label)}( \*)?$"))
 
 
-def shown(page: Page, term: str) -> str:
-    return (
-        page.locator("dl.figures > div", has=page.locator("dt", has_text=term))
-        .locator("dd")
-        .inner_text()
-    )
+def invitation_to(address: str):
+    """The one e-mail sent to ``address``: the live server runs in this process, and the test
+    settings' locmem backend keeps what it sends in ``django.core.mail.outbox``."""
+    (message,) = [m for m in mail.outbox if address in m.to]
+    return message
 
 
 @pytest.fixture
@@ -79,30 +80,45 @@ def test_open_consult_close(
     field(head, "Date de fin").fill(school_year_end(today()).isoformat())
     field(head, "Note").fill("Visite des CCF")
     head.get_by_role("button", name="Ouvrir l'accès").click()
-    expect(head.get_by_role("heading", level=1)).to_have_text("Accès inspecteur ouvert")
-    login = shown(head, "Identifiant")
-    password = shown(head, "Mot de passe provisoire")
-    assert login == "jeanne.dupre"
-    head.get_by_role("link", name="Revenir aux accès inspecteur").click()
+    # Back on the list: the account is created, the inspector is told by e-mail.
+    expect(head.get_by_role("heading", level=1)).to_have_text("Accès inspecteur")
+    expect(head.get_by_role("status")).to_contain_text(
+        "Le compte de Jeanne Dupré a été créé et son accès est ouvert du "
+        f"{today():%d/%m/%Y} au {school_year_end(today()):%d/%m/%Y}. Un message a été envoyé "
+        "à jeanne.dupre@ac-nantes.fr pour que l'inspecteur choisisse son mot de passe : le "
+        "lien est valable une heure"
+    )
     current = head.get_by_role("region", name="Accès en cours")
     expect(current.get_by_role("row", name=re.compile("Jeanne Dupré"))).to_contain_text(
         f"{school_year_end(today()):%d/%m/%Y}"
     )
-    expect(head.get_by_text(password)).to_have_count(0)  # shown once
+    message = invitation_to("jeanne.dupre@ac-nantes.fr")
+    assert len(mail.outbox) == 1
+    assert "Votre identifiant : jeanne.dupre" in message.body
+    link = re.search(r"https?://\S+", message.body).group(0)
+    assert link.startswith(live_server.url + "/mot-de-passe-oublie/"), link
+    token = link.rstrip("/").rsplit("/", 1)[-1]
+    # The head's page holds neither the link nor a password.
+    assert token not in head.content()
+    expect(head.get_by_text(re.compile("mot de passe provisoire", re.IGNORECASE))).to_have_count(0)
 
-    # The inspector signs in and must choose their own password first.
+    # The inspector follows the link and chooses their password.
     inspector = inspector_page
-    inspector.goto(live_server.url + "/connexion/")
-    inspector.get_by_label("Identifiant").fill(login)
-    inspector.get_by_label("Mot de passe").fill(password)
-    inspector.get_by_role("button", name="Se connecter").click()
-    expect(inspector.get_by_role("heading", level=1)).to_have_text("Changer mon mot de passe")
-    inspector.get_by_label(re.compile("^Ancien mot de passe")).fill(password)
+    inspector.goto(link)
+    expect(inspector.get_by_role("heading", level=1)).to_have_text("Nouveau mot de passe")
     inspector.get_by_label(re.compile("^Nouveau mot de passe")).fill(NEW_PASSWORD)
     inspector.get_by_label(re.compile("^Confirmation du nouveau mot de passe")).fill(NEW_PASSWORD)
     inspector.get_by_role("button", name="Valider").click()
-    expect(inspector.get_by_role("status")).to_contain_text("Votre mot de passe a été modifié.")
-    inspector.get_by_role("link", name="Revenir à l'accueil").click()
+    expect(inspector.get_by_role("status")).to_contain_text(
+        "Votre nouveau mot de passe est enregistré."
+    )
+    assert token not in inspector.url  # Django's view hides the token from the address bar
+    inspector.get_by_role("link", name="Se connecter").click()
+
+    # Then signs in with it: no password change asked, straight to their home.
+    inspector.get_by_label("Identifiant").fill("jeanne.dupre")
+    inspector.get_by_label("Mot de passe").fill(NEW_PASSWORD)
+    inspector.get_by_role("button", name="Se connecter").click()
 
     # The establishments granted, « Consulter », the establishment read-only.
     expect(inspector.get_by_role("heading", level=1)).to_have_text("Établissements accessibles")

@@ -1,21 +1,27 @@
 """Grant rules (dates, end of the school year, revocation), finding or creating the inspector
-by e-mail, and the audit trail of grants, revocations and visits."""
+by e-mail (a new one is e-mailed a link to choose their password), and the audit trail of
+grants, revocations and visits."""
 
 import datetime
+import re
 
 import pytest
 import rules
+from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from carnet.accounts.enums import Profile
 from carnet.accounts.models import User
 from carnet.audit.enums import AuditAction
 from carnet.audit.models import AuditEvent
 from carnet.core.tests.factories import UserFactory
+from carnet.inspection import services
 from carnet.inspection.models import GrantStatus, InspectorGrant, school_year_end
 from carnet.inspection.services import (
     inspector_access_open,
+    inspector_by_email,
     inspector_find_or_create,
     inspector_grant_open,
     inspector_grant_revoke,
@@ -24,6 +30,7 @@ from carnet.inspection.services import (
 from carnet.inspection.tests.factories import InspectorGrantFactory, days, today
 
 D = datetime.date
+BASE_URL = "https://carnet-pro.ac-nantes.fr/"
 
 
 class TestSchoolYearEnd:
@@ -137,10 +144,50 @@ class TestOpen:
         ]
         assert not InspectorGrant.objects.exists()
 
-    def test_next_school_year_starting_later(self, users, establishment):
-        start = school_year_end(today()) + datetime.timedelta(days=1)  # 1 September
-        grant = open_grant(users, establishment, starts_on=start, ends_on=school_year_end(start))
-        assert grant.status() == GrantStatus.FUTURE
+    def test_may_start_on_the_last_day_of_the_school_year(self, users, establishment):
+        end = school_year_end(today())
+        grant = open_grant(users, establishment, starts_on=end, ends_on=end)
+        assert grant.status() == (GrantStatus.LIVE if end == today() else GrantStatus.FUTURE)
+
+    @pytest.mark.parametrize(
+        "start",
+        [
+            school_year_end(today()) + datetime.timedelta(days=1),  # 1 September
+            D(school_year_end(today()).year + 2, 1, 5),  # a later school year
+        ],
+    )
+    def test_not_starting_after_the_current_school_year(self, users, establishment, start):
+        with pytest.raises(ValidationError) as caught:
+            open_grant(users, establishment, starts_on=start, ends_on=start)
+        assert caught.value.message_dict == {
+            "starts_on": [
+                "L'accès commence au plus tard à la fin de l'année scolaire en cours, le "
+                f"{school_year_end(today()):%d/%m/%Y}."
+            ]
+        }
+        assert not InspectorGrant.objects.exists()
+
+    @pytest.mark.parametrize(
+        ("on", "start", "allowed"),
+        [
+            # July still belongs to the school year 2026-2027: September is the next one.
+            (D(2027, 7, 15), D(2027, 8, 31), True),
+            (D(2027, 7, 15), D(2027, 9, 1), False),
+            # In August the new school year has begun (carnet/directory/school_years).
+            (D(2027, 8, 15), D(2027, 9, 1), True),
+            (D(2027, 8, 15), D(2028, 8, 31), True),
+            (D(2027, 8, 15), D(2028, 9, 1), False),
+        ],
+    )
+    def test_latest_start_follows_today(
+        self, users, establishment, monkeypatch, on, start, allowed
+    ):
+        monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: on)
+        if allowed:
+            assert open_grant(users, establishment, starts_on=start, ends_on=start).pk
+        else:
+            with pytest.raises(ValidationError, match="au plus tard à la fin de l'année"):
+                open_grant(users, establishment, starts_on=start, ends_on=start)
 
     def test_end_before_start_refused(self, users, establishment):
         with pytest.raises(ValidationError) as caught:
@@ -233,10 +280,22 @@ class TestRevoke:
         assert grant.revoked_at is None
 
 
+def e_mailed_link(message) -> str:
+    return re.search(r"https?://\S+", message.body).group(0)
+
+
 @pytest.mark.django_db
 class TestFindOrCreate:
+    @pytest.fixture(autouse=True)
+    def _on_commit(self, django_capture_on_commit_callbacks):
+        self.committed = django_capture_on_commit_callbacks
+
     def find(self, users, establishment, **kwargs):
-        return inspector_find_or_create(actor=users["chef"], establishment=establishment, **kwargs)
+        # The invitation leaves once the transaction commits: run what would run then.
+        with self.committed(execute=True):
+            return inspector_find_or_create(
+                actor=users["chef"], establishment=establishment, base_url=BASE_URL, **kwargs
+            )
 
     def test_found_by_email_whatever_the_case(self, users, establishment):
         inspector = users["inspecteur"]
@@ -245,9 +304,22 @@ class TestFindOrCreate:
         before = User.objects.count()
         found = self.find(users, establishment, email="  ien.x@AC-NANTES.FR ")
         assert found.inspector == inspector
-        assert not found.created and found.password == ""
+        assert not found.created
         assert User.objects.count() == before
         assert not AuditEvent.objects.filter(action=AuditAction.ACCOUNT_CREATED).exists()
+
+    def test_by_email_only_inspectors_and_never_an_empty_address(self, users):
+        users["enseignant"].email = "prof@ac-nantes.fr"
+        users["enseignant"].save()
+        assert inspector_by_email("prof@ac-nantes.fr") is None
+        assert inspector_by_email("  ") is None
+        assert users["inspecteur"].email == ""
+        assert inspector_by_email("") is None
+        users["inspecteur"].is_active = False
+        users["inspecteur"].email = "ien.x@ac-nantes.fr"
+        users["inspecteur"].save()
+        # A disabled inspector is still found (the grant is then refused, by name).
+        assert inspector_by_email("IEN.X@ac-nantes.fr") == users["inspecteur"]
 
     def test_names_given_are_ignored_for_an_existing_inspector(self, users, establishment):
         users["inspecteur"].email = "ien.x@ac-nantes.fr"
@@ -258,7 +330,7 @@ class TestFindOrCreate:
         found.inspector.refresh_from_db()
         assert found.inspector.last_name != "NOM"
 
-    def test_created_when_unknown_with_a_temporary_password(
+    def test_created_when_unknown_without_password_and_invited_by_email(
         self, users, establishment, other_establishment
     ):
         found = self.find(
@@ -269,24 +341,50 @@ class TestFindOrCreate:
             last_name="Dupré",
         )
         assert found.created
+        assert not hasattr(found, "password")
         inspector = User.objects.get(pk=found.inspector.pk)
         assert inspector.profile == Profile.INSPECTOR
         assert inspector.establishment is None
         assert inspector.username == "jeanne.dupre"
         assert inspector.email == "Jeanne.Dupre@ac-nantes.fr"
-        assert inspector.must_change_password
-        assert len(found.password) >= 12
-        assert found.password not in inspector.password
-        assert inspector.check_password(found.password)
+        # No password at all: nobody knows one, the inspector chooses it through the link.
+        assert not inspector.has_usable_password()
+        (message,) = mail.outbox
+        assert message.to == ["Jeanne.Dupre@ac-nantes.fr"]
+        assert "Votre identifiant : jeanne.dupre" in message.body
+        assert e_mailed_link(message).startswith(BASE_URL + "mot-de-passe-oublie/"), message.body
         event = AuditEvent.objects.of(establishment).get(action=AuditAction.ACCOUNT_CREATED)
         assert event.actor == users["chef"]
-        # Found, not created again, by the next head.
-        again = inspector_find_or_create(
-            email="jeanne.dupre@ac-nantes.fr",
-            actor=users["chef_autre"],
-            establishment=other_establishment,
-        )
+        # Found, not created again (nor invited again), by the next head.
+        with self.committed(execute=True):
+            again = inspector_find_or_create(
+                email="jeanne.dupre@ac-nantes.fr",
+                actor=users["chef_autre"],
+                establishment=other_establishment,
+                base_url=BASE_URL,
+            )
         assert again.inspector == inspector and not again.created
+        assert len(mail.outbox) == 1
+
+    def test_created_meanwhile_by_another_head_is_found_not_invited(
+        self, users, establishment, monkeypatch
+    ):
+        existing = UserFactory(username="ien.y", inspector=True, email="ien.y@ac-nantes.fr")
+        real = services.inspector_by_email
+        looked_up = []
+
+        def not_yet_the_first_time(email):
+            looked_up.append(email)
+            return None if len(looked_up) == 1 else real(email)
+
+        monkeypatch.setattr(services, "inspector_by_email", not_yet_the_first_time)
+        found = self.find(
+            users, establishment, email="IEN.Y@ac-nantes.fr", first_name="Yves", last_name="Y"
+        )
+        assert found.inspector == existing and not found.created
+        assert len(looked_up) == 2
+        assert mail.outbox == []
+        assert not AuditEvent.objects.filter(action=AuditAction.ACCOUNT_CREATED).exists()
 
     def test_other_profiles_are_not_inspectors(self, users, establishment):
         teacher = users["enseignant"]
@@ -310,6 +408,7 @@ class TestFindOrCreate:
         assert set(caught.value.message_dict) == {"first_name", "last_name"}
         assert "indiquez son nom" in caught.value.message_dict["last_name"][0]
         assert User.objects.count() == before
+        assert mail.outbox == []
 
     def test_email_required(self, users, establishment):
         with pytest.raises(ValidationError) as caught:
@@ -328,24 +427,74 @@ class TestFindOrCreate:
 
 @pytest.mark.django_db
 class TestAccessOpen:
-    def test_all_or_nothing_no_account_left_when_the_grant_is_refused(self, users, establishment):
+    @pytest.fixture(autouse=True)
+    def _on_commit(self, django_capture_on_commit_callbacks):
+        self.committed = django_capture_on_commit_callbacks
+
+    def access_open(self, **kwargs):
+        # The invitation leaves once the transaction commits: run what would run then.
+        with self.committed(execute=True):
+            return inspector_access_open(base_url=BASE_URL, **kwargs)
+
+    @pytest.mark.parametrize(
+        "period",
+        [
+            {"starts_on": today(), "ends_on": school_year_end(today()) + datetime.timedelta(1)},
+            {
+                "starts_on": school_year_end(today()) + datetime.timedelta(days=1),
+                "ends_on": school_year_end(today()) + datetime.timedelta(days=2),
+            },
+        ],
+    )
+    def test_all_or_nothing_no_account_no_e_mail_when_the_grant_is_refused(
+        self, users, establishment, period
+    ):
         before = User.objects.count()
         with pytest.raises(ValidationError) as caught:
-            inspector_access_open(
+            self.access_open(
                 establishment=establishment,
                 email="nouvelle@ac-nantes.fr",
                 first_name="Anne",
                 last_name="Nouvelle",
-                starts_on=today(),
-                ends_on=school_year_end(today()) + datetime.timedelta(days=1),
                 actor=users["chef"],
+                **period,
             )
-        assert "ends_on" in caught.value.message_dict
+        assert set(caught.value.message_dict) <= {"starts_on", "ends_on"}
         assert User.objects.count() == before
         assert not AuditEvent.objects.exists()
+        # The invitation of the account rolled back never leaves.
+        assert mail.outbox == []
+
+    def test_new_inspector_granted_and_invited_once(self, users, establishment):
+        grant, found = self.access_open(
+            establishment=establishment,
+            email="anne@ac-nantes.fr",
+            first_name="Anne",
+            last_name="Nouvelle",
+            starts_on=today(),
+            ends_on=today(),
+            actor=users["chef"],
+        )
+        assert found.created and grant.inspector == found.inspector
+        (message,) = mail.outbox
+        assert message.to == ["anne@ac-nantes.fr"]
+        assert grant.inspector.username in message.body
+
+    def test_known_inspector_granted_without_e_mail(self, users, other_establishment):
+        users["inspecteur"].email = "ien.x@ac-nantes.fr"
+        users["inspecteur"].save()
+        grant, found = self.access_open(
+            establishment=other_establishment,
+            email="IEN.X@ac-nantes.fr",
+            starts_on=today(),
+            ends_on=today(),
+            actor=users["chef_autre"],
+        )
+        assert not found.created and grant.inspector == users["inspecteur"]
+        assert mail.outbox == []
 
     def test_overlap_refused_after_creation_rolls_the_account_back(self, users, establishment):
-        grant, found = inspector_access_open(
+        grant, found = self.access_open(
             establishment=establishment,
             email="anne@ac-nantes.fr",
             first_name="Anne",
@@ -356,7 +505,7 @@ class TestAccessOpen:
         )
         assert found.created and grant.inspector == found.inspector
         with pytest.raises(ValidationError, match="a déjà un accès"):
-            inspector_access_open(
+            self.access_open(
                 establishment=establishment,
                 email="ANNE@ac-nantes.fr",
                 starts_on=today(),
@@ -372,7 +521,7 @@ class TestAccessOpen:
 
     def test_every_problem_at_once(self, users, establishment):
         with pytest.raises(ValidationError) as caught:
-            inspector_access_open(
+            self.access_open(
                 establishment=establishment,
                 email="inconnu@ac-nantes.fr",
                 starts_on=days(-1),

@@ -1,9 +1,12 @@
-"""What the head and the inspector see: « Accès inspecteur », the temporary password shown once,
-« Fermer l'accès » with its confirmation, the homes, the establishment read-only."""
+"""What the head and the inspector see: « Accès inspecteur » (a new inspector is e-mailed a
+link to choose their password: the head never sees one), « Fermer l'accès » with its
+confirmation, the homes, the establishment read-only."""
 
 import datetime
+import re
 
 import pytest
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
@@ -21,6 +24,7 @@ from carnet.inspection.tests.factories import InspectorGrantFactory, days, today
 GRANTS = reverse("inspection:grants")
 HOME = reverse("core:home")
 ESTABLISHMENT = reverse("inspection:establishment")
+NEW_PASSWORD = "Inspection-Carnet-2027!"
 
 
 def section(page, heading_id):
@@ -49,6 +53,30 @@ def form_data(**values):
 @pytest.fixture
 def chef_client(users, client_of):
     return client_of(users["chef"])
+
+
+@pytest.fixture
+def post_committed(django_capture_on_commit_callbacks):
+    """post_committed(client, url, data) → client.post(..., follow=True), then what runs on
+    commit (the invitation e-mail) runs, as it would after a real request."""
+
+    def post(client, url, data):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(url, data, follow=True)
+
+    return post
+
+
+def e_mailed_link(message) -> str:
+    return re.search(r"https?://\S+", message.body).group(0)
+
+
+def head_saw(responses) -> str:
+    """Everything these answers gave the head's browser: headers, cookies, content."""
+    return "\n".join(
+        f"{response.headers}\n{response.cookies}\n{response.content.decode()}"
+        for response in responses
+    )
 
 
 @pytest.mark.django_db
@@ -127,51 +155,143 @@ class TestHeadPage:
         starts = form.find("input", attrs={"name": "starts_on"})
         assert starts["type"] == "date"
         assert starts["value"] == today().isoformat()
+        assert starts["min"] == today().isoformat()
+        assert starts["max"] == school_year_end(today()).isoformat()
         ends = form.find("input", attrs={"name": "ends_on"})
         assert ends["type"] == "date" and not ends.get("value")
         assert form.find("button", string="Ouvrir l'accès")
-
-    def test_new_inspector_password_shown_once(self, chef_client, users, establishment):
-        response = chef_client.post(GRANTS, form_data())
-        assert response.status_code == 200
-        page = soup(response)
-        assert page.h1.get_text() == "Accès inspecteur ouvert"
-        login = page.find(id="identifiant-inspecteur").get_text(strip=True)
-        password = page.find(id="mot-de-passe-provisoire").get_text(strip=True)
-        assert login == "jeanne.dupre"
-        inspector = User.objects.get(username=login)
-        assert inspector.profile == Profile.INSPECTOR and inspector.establishment is None
-        signed_in = Client().post(
-            reverse("accounts:login"), {"username": login, "password": password}, follow=True
+        explained = section(soup(chef_client.get(GRANTS)), "ouvrir").find(class_="help")
+        assert (
+            "un message lui est envoyé à cette adresse pour qu'il choisisse lui-même son mot "
+            "de passe" in " ".join(explained.get_text().split())
         )
-        assert signed_in.context["user"] == inspector
-        # A temporary password: the inspector chooses theirs first.
-        assert signed_in.redirect_chain[-1][0] == reverse("accounts:password_change")
-        assert f"du {today():%d/%m/%Y} au {school_year_end(today()):%d/%m/%Y}" in text(response)
-        assert "il ne sera plus jamais affiché" in text(response)
-        assert response["Cache-Control"] == "no-store"
-        # Never again: not on the list, not on the home page.
-        for url in (GRANTS, HOME):
-            assert password not in chef_client.get(url).content.decode()
+        assert "provisoire" not in explained.get_text()
+
+    def test_new_inspector_invited_by_email_the_head_sees_no_password(
+        self, chef_client, users, establishment, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            answer = chef_client.post(GRANTS, form_data())
+        assert answer.status_code == 302 and answer.url == GRANTS
+        response = chef_client.get(GRANTS)
+        inspector = User.objects.get(email="jeanne.dupre@ac-nantes.fr")
+        assert inspector.username == "jeanne.dupre"
+        assert inspector.profile == Profile.INSPECTOR and inspector.establishment is None
+        assert not inspector.has_usable_password()
+        status = soup(response).find(class_="message-success").get_text(" ", strip=True)
+        assert status == (
+            f"Le compte de {inspector.display_name} a été créé et son accès est ouvert du "
+            f"{today():%d/%m/%Y} au {school_year_end(today()):%d/%m/%Y}. Un message a été "
+            "envoyé à jeanne.dupre@ac-nantes.fr pour que l'inspecteur choisisse son mot de "
+            "passe : le lien est valable une heure ; passé ce délai, il en demande un autre "
+            "avec « Mot de passe oublié », sur la page de connexion, avec cette adresse."
+        )
+        # Exactly one message, to the inspector only, with the login and the link.
+        (message,) = mail.outbox
+        assert message.to == ["jeanne.dupre@ac-nantes.fr"]
+        assert not message.cc and not message.bcc
+        assert "Votre identifiant : jeanne.dupre" in message.body
+        link = e_mailed_link(message)
+        assert link.startswith("http://testserver/mot-de-passe-oublie/")
+        token = link.rstrip("/").rsplit("/", 1)[-1]
+        assert len(token) > 20
+        # Nothing the head receives (now or later) holds the link, its token, or a password.
+        seen = head_saw([answer, response, chef_client.get(GRANTS), chef_client.get(HOME)])
+        for secret in (link, token, "Mot de passe provisoire", "mot de passe provisoire"):
+            assert secret not in seen, secret
+        journal = chef_client.get(reverse("audit:events")).content.decode()
+        assert token not in journal
         grant = InspectorGrant.objects.get()
         assert grant.inspector == inspector and grant.establishment == establishment
         assert grant.note == "Visite CCF"
 
-    def test_known_inspector_redirect_and_no_password(self, chef_client, users):
+        # The inspector follows the link, chooses a password and signs in with it.
+        anonymous = Client()
+        assert (
+            anonymous.post(
+                reverse("accounts:login"), {"username": "jeanne.dupre", "password": ""}
+            ).status_code
+            == 200
+        )
+        form_page = anonymous.get(link, follow=True)
+        assert "Nouveau mot de passe" in text(form_page)
+        done = anonymous.post(
+            form_page.wsgi_request.path,
+            {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+            follow=True,
+        )
+        assert "Votre nouveau mot de passe est enregistré." in text(done)
+        signed_in = anonymous.post(
+            reverse("accounts:login"),
+            {"username": "jeanne.dupre", "password": NEW_PASSWORD},
+            follow=True,
+        )
+        assert signed_in.context["user"] == inspector
+        # Their own password: no change asked, straight to the establishments granted.
+        assert signed_in.redirect_chain == [(HOME, 302)]
+        assert "Lycée professionnel A" in text(signed_in)
+        # The link works once.
+        anonymous.post(reverse("accounts:logout"))
+        assert "Ce lien n'est plus valable" in text(anonymous.get(link, follow=True))
+        assert NEW_PASSWORD not in head_saw([chef_client.get(GRANTS)])
+
+    def test_link_to_the_platform_address_when_set(self, chef_client, settings, post_committed):
+        settings.PLATFORM_URL = "https://carnet-pro.ac-nantes.fr/"
+        post_committed(chef_client, GRANTS, form_data())
+        (message,) = mail.outbox
+        assert e_mailed_link(message).startswith(
+            "https://carnet-pro.ac-nantes.fr/mot-de-passe-oublie/"
+        )
+        assert "https://carnet-pro.ac-nantes.fr/connexion/" in message.body
+
+    def test_known_inspector_redirect_no_password_no_e_mail(
+        self, chef_client, users, post_committed
+    ):
         inspector = users["inspecteur"]
         inspector.email = "ien.x@ac-nantes.fr"
         inspector.save()
         before = User.objects.count()
-        response = chef_client.post(
-            GRANTS, form_data(email="IEN.X@ac-nantes.fr", first_name="", last_name=""), follow=True
+        response = post_committed(
+            chef_client, GRANTS, form_data(email="IEN.X@ac-nantes.fr", first_name="", last_name="")
         )
         assert response.redirect_chain == [(GRANTS, 302)]
         assert User.objects.count() == before
         assert f"L'accès de {inspector.display_name} est ouvert du {today():%d/%m/%Y}" in text(
             response
         )
-        assert soup(response).find(id="mot-de-passe-provisoire") is None
+        assert "L'inspecteur se connecte avec son compte habituel." in text(response)
+        assert "a été créé" not in text(response)
         assert rows(section(soup(response), "en-cours"))[0][0] == inspector.display_name
+        assert mail.outbox == []
+
+    def test_inspector_created_by_one_head_granted_by_another_no_e_mail(
+        self, chef_client, users, client_of, post_committed
+    ):
+        post_committed(chef_client, GRANTS, form_data())
+        assert len(mail.outbox) == 1
+        response = post_committed(
+            client_of(users["chef_autre"]),
+            GRANTS,
+            form_data(email="Jeanne.Dupre@ac-nantes.fr", first_name="", last_name=""),
+        )
+        assert "L'inspecteur se connecte avec son compte habituel." in text(response)
+        assert len(mail.outbox) == 1
+        assert InspectorGrant.objects.filter(inspector__username="jeanne.dupre").count() == 2
+        assert User.objects.filter(profile=Profile.INSPECTOR, username="jeanne.dupre").exists()
+
+    def test_overlapping_grant_error_above_the_form(self, chef_client, users, establishment):
+        users["inspecteur"].email = "ien.x@ac-nantes.fr"
+        users["inspecteur"].save()
+        InspectorGrantFactory(establishment=establishment, inspector=users["inspecteur"])
+        response = chef_client.post(GRANTS, form_data(email="ien.x@ac-nantes.fr"))
+        assert response.status_code == 200
+        alert = (
+            soup(response)
+            .find("form", attrs={"action": GRANTS})
+            .find_previous(class_="alert-error")
+        )
+        assert "a déjà un accès à l'établissement" in alert.get_text()
+        assert InspectorGrant.objects.count() == 1
 
     @pytest.mark.parametrize(
         ("values", "field", "message"),
@@ -186,19 +306,29 @@ class TestHeadPage:
                 "ends_on",
                 f"le {school_year_end(today()):%d/%m/%Y}",
             ),
+            (
+                {"starts_on": "2029-09-03", "ends_on": "2029-09-04"}
+                if school_year_end(today()) < datetime.date(2029, 9, 3)
+                else {"starts_on": "2099-09-03", "ends_on": "2099-09-04"},
+                "starts_on",
+                "L'accès commence au plus tard à la fin de l'année scolaire en cours, le "
+                f"{school_year_end(today()):%d/%m/%Y}.",
+            ),
         ],
     )
     def test_errors_in_french_under_the_field_nothing_created(
-        self, chef_client, values, field, message
+        self, chef_client, values, field, message, django_capture_on_commit_callbacks
     ):
         before = User.objects.count()
-        response = chef_client.post(GRANTS, form_data(**values))
+        with django_capture_on_commit_callbacks(execute=True):
+            response = chef_client.post(GRANTS, form_data(**values))
         assert response.status_code == 200
         errors = soup(response).find(id=f"id_{field}_error")
         assert errors is not None, field
         assert message in errors.get_text(" ")
         assert User.objects.count() == before
         assert not InspectorGrant.objects.exists()
+        assert mail.outbox == []
 
     def test_french_dates_accepted_too(self, chef_client):
         response = chef_client.post(
@@ -207,7 +337,7 @@ class TestHeadPage:
                 starts_on=f"{today():%d/%m/%Y}", ends_on=f"{school_year_end(today()):%d/%m/%Y}"
             ),
         )
-        assert response.status_code == 200
+        assert response.status_code == 302
         assert InspectorGrant.objects.get().ends_on == school_year_end(today())
 
     def test_query_count_bounded(self, chef_client, establishment, django_assert_max_num_queries):
@@ -275,8 +405,6 @@ class TestAuditSeenByTheHead:
     def test_grant_visit_revoke_in_the_journal(self, chef_client, users, client_of, establishment):
         chef_client.post(GRANTS, form_data())
         inspector = User.objects.get(username="jeanne.dupre")
-        inspector.must_change_password = False
-        inspector.save()
         client_of(inspector).post(reverse("inspection:consult", args=[establishment.pk]))
         grant = InspectorGrant.objects.get()
         chef_client.post(reverse("inspection:grant_revoke", args=[grant.pk]))
