@@ -16,7 +16,6 @@ their number, and personal values are recorded as changed without their content.
 """
 
 import datetime
-import hashlib
 import json
 from dataclasses import dataclass, field
 
@@ -43,6 +42,7 @@ from carnet.imports.parsers.learners import (
     learner_key,
     parse_learners,
 )
+from carnet.imports.plans import PlanChecks
 from carnet.imports.services import counts_for_audit
 from carnet.imports.siecle import display_value
 
@@ -126,7 +126,7 @@ def learner_division_choices(*, establishment, current=None):
 
 
 @dataclass
-class OutsidePlan:
+class OutsidePlan(PlanChecks):
     school_year: int
     counts: dict = field(default_factory=lambda: json.loads(json.dumps(EMPTY_COUNTS)))
     changes: list[dict] = field(default_factory=list)
@@ -136,17 +136,6 @@ class OutsidePlan:
     changed_learners: list[tuple[Pupil, dict]] = field(default_factory=list)
     enable_users: set[int] = field(default_factory=set)
     payload: dict = field(default_factory=dict)  # what the plan was made from
-
-    @property
-    def digest(self) -> str:
-        """Fingerprint of what the plan changes: a preview is applied only if still exact."""
-        return hashlib.sha256(
-            json.dumps(self.changes, sort_keys=True, default=str).encode()
-        ).hexdigest()
-
-    @property
-    def refused(self) -> bool:
-        return any(p.level == "error" for p in self.problems)
 
     @property
     def writes_anything(self) -> bool:

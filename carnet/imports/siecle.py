@@ -6,8 +6,6 @@ The same payload applied twice changes nothing the second time.
 """
 
 import datetime
-import hashlib
-import json
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
@@ -26,6 +24,7 @@ from carnet.directory.enums import (
 )
 from carnet.directory.models import Division, Pupil, SchoolYear, StaffMember
 from carnet.imports.parsers.common import Problem, error, warning
+from carnet.imports.plans import PlanChecks
 from carnet.referentials.models import Diploma
 
 PUPIL_FIELDS = (
@@ -87,7 +86,7 @@ def _date(value: str | None) -> datetime.date | None:
 
 
 @dataclass
-class Plan:
+class Plan(PlanChecks):
     school_year: int
     counts: dict = field(default_factory=dict)
     changes: list[dict] = field(default_factory=list)
@@ -107,17 +106,6 @@ class Plan:
     changed_staff: list[tuple[StaffMember, dict]] = field(default_factory=list)
     staff_structures: dict[str, list[str]] = field(default_factory=dict)  # sts_id → codes
     staff_profiles: list[tuple[StaffMember | None, dict]] = field(default_factory=list)
-
-    @property
-    def digest(self) -> str:
-        """Fingerprint of what the plan changes: a preview is applied only if still exact."""
-        return hashlib.sha256(
-            json.dumps(self.changes, sort_keys=True, default=str).encode()
-        ).hexdigest()
-
-    @property
-    def refused(self) -> bool:
-        return any(p.level == "error" for p in self.problems)
 
     @property
     def writes_anything(self) -> bool:
