@@ -567,6 +567,17 @@ def _learner_audit_changes(before: dict, after: dict, codes: dict) -> dict:
     return changes
 
 
+def _save_learner(learner: Pupil) -> None:
+    """Save; an INE taken at the same moment by another pupil becomes a French refusal."""
+    try:
+        with transaction.atomic():
+            learner.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"ine": "Cet INE vient d'être attribué à un autre élève : vérifiez-le."}
+        ) from None
+
+
 @transaction.atomic
 def outside_learner_create(*, establishment, data: dict, actor) -> Pupil:
     """Create a hors-SIECLE learner. ``data``: last_name, first_name, birth_date, ine,
@@ -575,13 +586,7 @@ def outside_learner_create(*, establishment, data: dict, actor) -> Pupil:
     learner = Pupil(establishment=establishment, source=OUTSIDE, status=PupilStatus.ACTIVE)
     for name, value in values.items():
         setattr(learner, name, value)
-    try:
-        with transaction.atomic():
-            learner.save()
-    except IntegrityError:
-        raise ValidationError(
-            {"ine": "Cet INE vient d'être attribué à un autre élève : vérifiez-le."}
-        ) from None
+    _save_learner(learner)
     audit_event_record(
         establishment=establishment,
         actor=actor,
@@ -615,13 +620,7 @@ def outside_learner_update(*, learner: Pupil, data: dict, actor) -> dict:
         return {}
     for name, value in values.items():
         setattr(locked, name, value)
-    try:
-        with transaction.atomic():
-            locked.save()
-    except IntegrityError:
-        raise ValidationError(
-            {"ine": "Cet INE vient d'être attribué à un autre élève : vérifiez-le."}
-        ) from None
+    _save_learner(locked)
     if locked.user_id and before["status"] != locked.status:
         User.objects.filter(pk=locked.user_id).update(is_active=locked.status == PupilStatus.ACTIVE)
     audit_event_record(
