@@ -8,6 +8,8 @@ MANAGE := $(PY) manage.py
 CHROMIUM ?= /usr/bin/chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The suite runs on every core (pytest-xdist); `make test PYTEST_ARGS=` runs it in one process.
+PYTEST_ARGS ?= -n auto
 
 .PHONY: run test lint bench check-deploy install install-dev chromium clean help
 

@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from carnet.core.tests.factories import EstablishmentFactory, UserFactory
+from carnet.accounts.tests.factories import UserFactory
+from carnet.establishments.tests.factories import EstablishmentFactory
 from carnet.referentials.parser import parse_referential
 from carnet.referentials.services import referential_load
 

@@ -38,8 +38,8 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from carnet.accounts.enums import Profile  # noqa: E402
 from carnet.accounts.models import User  # noqa: E402
+from carnet.core.profiles import Profile  # noqa: E402
 from carnet.directory.models import Division, Pupil  # noqa: E402
 from carnet.directory.school_years import school_year_current  # noqa: E402
 from carnet.establishments.enums import ImageKind  # noqa: E402

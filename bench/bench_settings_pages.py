@@ -31,9 +31,9 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from carnet.accounts.enums import Profile  # noqa: E402
 from carnet.accounts.models import User  # noqa: E402
 from carnet.core.identifiers import CHECK_ALPHABET  # noqa: E402
+from carnet.core.profiles import Profile  # noqa: E402
 from carnet.directory.models import Division, Pupil  # noqa: E402
 from carnet.directory.school_years import school_year_current  # noqa: E402
 from carnet.establishments.models import Establishment  # noqa: E402
@@ -85,7 +85,7 @@ def main() -> None:
         ("Transferts, page 12", reverse("establishments:transfers") + "?page=12"),
         ("Masque de saisie (BP-MELEC)", reverse("establishments:masks") + "?diplome=BP-MELEC"),
         ("Logo", reverse("establishments:logo")),
-        ("Accueil administrateur", reverse("core:home")),
+        ("Accueil administrateur", reverse("web:home")),
         ("Élèves (liste)", reverse("directory:pupils")),
         ("Divisions (liste)", reverse("directory:divisions")),
     ]

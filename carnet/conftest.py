@@ -131,7 +131,7 @@ def log_in() -> Callable:
     from django.urls import reverse
     from playwright.sync_api import expect
 
-    from carnet.core.tests.factories import TEST_PASSWORD
+    from carnet.accounts.tests.factories import TEST_PASSWORD
 
     def sign_in(page, base_url: str, user, password: str = TEST_PASSWORD):
         login_url = base_url + reverse("accounts:login")

@@ -5,7 +5,7 @@ admin.site.site_header = "Carnet Pro — administration de la plateforme"
 admin.site.site_title = "Carnet Pro"
 
 urlpatterns = [
-    path("", include("carnet.core.urls")),
+    path("", include("carnet.web.urls")),
     path("", include("carnet.accounts.urls")),
     path("", include("carnet.establishments.urls")),
     path("", include("carnet.directory.urls")),

@@ -1,6 +1,8 @@
 from django.contrib.auth.backends import ModelBackend
 
-from carnet.accounts.enums import Profile
+from carnet.core.profiles import Profile
+from carnet.directory.enums import PupilStatus
+from carnet.directory.models import Pupil
 
 
 class AccountBackend(ModelBackend):
@@ -14,8 +16,5 @@ class AccountBackend(ModelBackend):
         if not super().user_can_authenticate(user):
             return False
         if getattr(user, "profile", None) == Profile.LEARNER:
-            from carnet.directory.enums import PupilStatus
-            from carnet.directory.models import Pupil
-
             return not Pupil.objects.filter(user=user, status=PupilStatus.LEFT).exists()
         return True

@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 
-from carnet.accounts.enums import ESTABLISHMENT_PROFILES, Profile
+from carnet.core.profiles import ESTABLISHMENT_PROFILES, Profile
 from carnet.core.tenancy import TenantQuerySet
 
 

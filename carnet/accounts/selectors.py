@@ -5,38 +5,21 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 
-from carnet.accounts.enums import Profile
 from carnet.accounts.logins import fold
 from carnet.accounts.models import User
+from carnet.core.profiles import Profile
 from carnet.directory.enums import PupilStatus, StructureKind
 from carnet.directory.models import Division, Pupil, StaffMember
 from carnet.directory.school_years import school_year_start
-from carnet.imports.selectors import first_import_done
+from carnet.directory.selectors import first_import_done
 
+# key → (label, profile listed (None: staff without account), order among the tabs; other
+# apps add theirs: carnet.core.registry.ListTab, page "accounts.users").
 USER_TABS = {
-    "enseignants": ("Enseignants", Profile.TEACHER),
-    "chef": ("Chef d'établissement", Profile.HEAD),
-    "inspecteurs": ("Inspecteurs", Profile.INSPECTOR),
-    "personnels": ("Personnels sans compte", None),
+    "enseignants": ("Enseignants", Profile.TEACHER, 10),
+    "chef": ("Chef d'établissement", Profile.HEAD, 20),
+    "personnels": ("Personnels sans compte", None, 40),
 }
-
-
-def inspector_grants(*, establishment, search: str = ""):
-    """Inspectors who were granted access to the establishment (the head manages them)."""
-    from carnet.inspection.models import InspectorGrant
-
-    queryset = (
-        InspectorGrant.objects.of(establishment)
-        .select_related("inspector", "granted_by")
-        .order_by("-starts_on", "-pk")
-    )
-    for word in search.split():
-        queryset = queryset.filter(
-            Q(inspector__last_name__icontains=word)
-            | Q(inspector__first_name__icontains=word)
-            | Q(inspector__email__icontains=word)
-        )
-    return queryset
 
 
 def account_state(user: User | None) -> str:
@@ -171,15 +154,4 @@ def division_pupils(*, division):
         Pupil.objects.filter(division=division)
         .select_related("user")
         .order_by("status", "last_name", "first_name", "pk")
-    )
-
-
-def teacher_divisions(*, user, today):
-    """The divisions and groups a teacher teaches this school year (from STS or by hand)."""
-    return (
-        Division.objects.of(user.establishment)
-        .filter(teachers__user=user, school_year__start_year=school_year_start(today))
-        .select_related("diploma")
-        .annotate(active_count=Count("pupils", filter=Q(pupils__status=PupilStatus.ACTIVE)))
-        .order_by("kind", "code")
     )

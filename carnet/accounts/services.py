@@ -7,6 +7,7 @@ clear; every account they open must choose its own password at the next sign-in.
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
@@ -18,12 +19,18 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from carnet.accounts.credentials import logins_for, logins_reserve, temporary_password
-from carnet.accounts.enums import Profile
+from carnet.accounts.credentials import (
+    login_ever_given,
+    logins_for,
+    logins_reserve,
+    temporary_password,
+)
 from carnet.accounts.hashers import TemporaryPasswordHasher
 from carnet.accounts.models import User
+from carnet.audit.diff import audit_changes
 from carnet.audit.enums import AuditAction
 from carnet.audit.services import audit_event_record
+from carnet.core.profiles import Profile
 from carnet.directory.enums import PupilStatus, StaffFunction, StaffSource
 from carnet.directory.models import Pupil, StaffMember
 from carnet.directory.school_years import school_year_start
@@ -85,6 +92,42 @@ def user_create(
         changes={"Identifiant": ["", login]},
     )
     return user, password
+
+
+def administrator_account_problems(*, login: str, password: str, email: str) -> list[str]:
+    """What prevents creating an establishment's administrator with this login and password
+    (French sentences; empty when nothing does). Reads only."""
+    problems = []
+    if not login:
+        problems.append("L'identifiant de l'administrateur est obligatoire.")
+    elif login_ever_given(login):
+        problems.append(f"L'identifiant « {login} » est déjà utilisé : choisissez-en un autre.")
+    admin = User(username=login, profile=Profile.ADMIN, email=email, last_name="Administrateur")
+    if login:
+        try:
+            admin.clean_fields(exclude=["password", "establishment"])
+        except ValidationError as exc:
+            problems.extend(exc.messages)
+    try:
+        password_validation.validate_password(password, admin)
+    except ValidationError as exc:
+        problems.extend(exc.messages)
+    return problems
+
+
+@transaction.atomic
+def administrator_account_create(*, establishment, login: str, password: str) -> User:
+    """The establishment's single administrator (checked by administrator_account_problems)."""
+    admin = User(
+        username=login,
+        profile=Profile.ADMIN,
+        email=establishment.email,
+        last_name="Administrateur",
+        establishment=establishment,
+    )
+    admin.set_password(password)
+    admin.save()
+    return admin
 
 
 @transaction.atomic
@@ -190,27 +233,30 @@ def staff_account_create(
     return member, user, password
 
 
+STAFF_ACCOUNT_LABELS = {
+    "last_name": "Nom",
+    "first_name": "Prénom",
+    "email": "Adresse électronique",
+    "divisions": "Classes",
+}
+
+
 @transaction.atomic
 def staff_account_update(*, user: User, data: dict, actor) -> dict[str, list[str]]:
     """Names, e-mail, and for a staff member: civility, birth date, discipline, classes."""
     member = getattr(user, "staff_member", None)
-    before = {
-        "Nom": user.last_name,
-        "Prénom": user.first_name,
-        "Adresse électronique": user.email,
-    }
+    before = {name: getattr(user, name) for name in ("last_name", "first_name", "email")}
     user.last_name = " ".join(data["last_name"].split())
     user.first_name = " ".join(data["first_name"].split())
     user.email = data.get("email", "").strip()
     user.full_clean(exclude=["password"])
     user.save(update_fields=["last_name", "first_name", "email"])
-    after = {"Nom": user.last_name, "Prénom": user.first_name, "Adresse électronique": user.email}
-    changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+    after = {name: getattr(user, name) for name in ("last_name", "first_name", "email")}
     if member is not None:
         # The form offers this year's divisions: those of earlier years stay as they are.
         year = school_year_start(timezone.localdate())
         this_year = list(member.divisions.filter(school_year__start_year=year))
-        old_codes = sorted(d.code for d in this_year)
+        before["divisions"] = ", ".join(sorted(d.code for d in this_year))
         member.last_name, member.first_name = user.last_name, user.first_name
         for name in ("civility", "birth_date", "discipline"):
             if name in data:
@@ -222,9 +268,8 @@ def staff_account_update(*, user: User, data: dict, actor) -> dict[str, list[str
                 raise ValidationError("Une des classes n'appartient pas à l'établissement.")
             member.divisions.remove(*[d for d in this_year if d not in divisions])
             member.divisions.add(*divisions)
-            new_codes = sorted(d.code for d in divisions)
-            if new_codes != old_codes:
-                changes["Classes"] = [", ".join(old_codes), ", ".join(new_codes)]
+            after["divisions"] = ", ".join(sorted(d.code for d in divisions))
+    changes = audit_changes(before, after, labels=STAFF_ACCOUNT_LABELS)
     if changes:
         audit_event_record(
             establishment=user.establishment,

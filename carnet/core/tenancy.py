@@ -5,19 +5,16 @@ Every model holding establishment data uses ``TenantManager``; pages read it thr
 An object of another establishment is then simply not found: 404.
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import models
 from django.http import Http404
-
-if TYPE_CHECKING:
-    from carnet.establishments.models import Establishment
 
 
 class TenantQuerySet(models.QuerySet):
     tenant_field = "establishment"
 
-    def of(self, establishment: "Establishment | None") -> "TenantQuerySet":
+    def of(self, establishment: Any) -> "TenantQuerySet":
         if establishment is None:
             # No establishment (anonymous, operator, inspector without grant): nothing.
             return self.none()
@@ -28,7 +25,7 @@ class TenantManager(models.Manager.from_queryset(TenantQuerySet)):
     pass
 
 
-def get_scoped_or_404(queryset_or_model: Any, establishment: "Establishment | None", **lookup):
+def get_scoped_or_404(queryset_or_model: Any, establishment: Any, **lookup):
     """``get_object_or_404`` limited to one establishment's rows."""
     queryset = (
         queryset_or_model._default_manager.all()

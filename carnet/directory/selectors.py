@@ -1,9 +1,10 @@
 """Reads of the directory (divisions, pupils, staff), always of one establishment."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
-from carnet.directory.enums import PupilStatus, StructureKind
-from carnet.directory.models import Division, Pupil
+from carnet.directory.enums import PupilSource, PupilStatus, StaffFunction, StructureKind
+from carnet.directory.models import Division, Pupil, StaffMember
+from carnet.directory.school_years import school_year_start
 
 
 def establishment_has_pupils(*, establishment) -> bool:
@@ -46,3 +47,45 @@ def pupils_list(*, establishment, search: str = "", division=None, status: str =
             Q(last_name__icontains=word) | Q(first_name__icontains=word) | Q(ine__iexact=word)
         )
     return queryset
+
+
+def pupil_counts(*, establishment) -> dict[str, int]:
+    """``{"active": n, "without_ine": n}``: active pupils, and those of them without INE."""
+    return Pupil.objects.of(establishment).aggregate(
+        active=Count("pk", filter=Q(status=PupilStatus.ACTIVE)),
+        without_ine=Count(
+            "pk", filter=Q(status=PupilStatus.ACTIVE) & (Q(ine__isnull=True) | Q(ine=""))
+        ),
+    )
+
+
+def teachers_count(*, establishment) -> int:
+    return (
+        StaffMember.objects.of(establishment)
+        .filter(function=StaffFunction.TEACHER, is_active=True)
+        .count()
+    )
+
+
+def teacher_divisions(*, user, today):
+    """The divisions and groups a teacher teaches this school year (from STS or by hand)."""
+    return (
+        Division.objects.of(user.establishment)
+        .filter(teachers__user=user, school_year__start_year=school_year_start(today))
+        .select_related("diploma")
+        .annotate(active_count=Count("pupils", filter=Q(pupils__status=PupilStatus.ACTIVE)))
+        .order_by("kind", "code")
+    )
+
+
+def first_import_done(*, establishment) -> bool:
+    """« Nouvel enseignant » needs a first SIECLE import (``first_import_at``, set by the
+    import), or a hors-SIECLE division with a pupil (PRODUCT.md rule 2)."""
+    if establishment.first_import_at is not None:
+        return True
+    return (
+        Division.objects.of(establishment)
+        .filter(source=PupilSource.OUTSIDE_SIECLE)
+        .filter(Exists(Pupil.objects.filter(division=OuterRef("pk"))))
+        .exists()
+    )

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from carnet.audit.diff import audit_changes
 from carnet.audit.enums import AuditAction
 from carnet.audit.services import audit_event_record
 from carnet.directory.models import Division
@@ -12,7 +13,7 @@ def division_set_diploma(*, division: Division, diploma, actor) -> bool:
     """Attach a division whose MEF matches no référentiel to a diploma, by hand."""
     if division.diploma_id == (diploma.pk if diploma else None):
         return False
-    before = division.diploma.title if division.diploma else ""
+    before = {"diploma": division.diploma}
     division.diploma = diploma
     division.diploma_by_hand = diploma is not None
     division.save(update_fields=["diploma", "diploma_by_hand"])
@@ -21,6 +22,6 @@ def division_set_diploma(*, division: Division, diploma, actor) -> bool:
         actor=actor,
         action=AuditAction.DIVISION_UPDATED,
         subject=division.code,
-        changes={"Diplôme": [before, diploma.title if diploma else ""]},
+        changes=audit_changes(before, {"diploma": diploma}, labels={"diploma": "Diplôme"}),
     )
     return True

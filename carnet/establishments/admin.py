@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from carnet.audit.diff import audit_changes
 from carnet.audit.enums import AuditAction
 from carnet.audit.services import audit_event_record
 from carnet.establishments.models import Establishment
@@ -25,13 +26,11 @@ class EstablishmentAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        changes = {
-            str(form.fields[name].label): [
-                str(form.initial.get(name) or ""),
-                str(form.cleaned_data[name] or ""),
-            ]
-            for name in form.changed_data
-        }
+        changes = audit_changes(
+            form.initial,
+            form.cleaned_data,
+            labels={name: str(form.fields[name].label) for name in form.changed_data},
+        )
         audit_event_record(
             establishment=obj,
             actor=request.user,

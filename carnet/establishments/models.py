@@ -8,6 +8,9 @@ from carnet.establishments.enums import Academie, ContextField, ImageKind
 class Establishment(models.Model):
     """A tenant: one lycée, identified by its UAI."""
 
+    # The tenant itself (carnet.core.predicates.tenant_id): other models belong to one.
+    is_tenant = True
+
     uai = models.CharField(
         "code UAI (RNE)",
         max_length=8,
@@ -34,6 +37,8 @@ class Establishment(models.Model):
     transfers_enabled = models.BooleanField(
         "transfert des données des élèves activé", default=False
     )
+    # Set by the first SIECLE/STS import applied (« Nouvel enseignant » waits for it).
+    first_import_at = models.DateTimeField("premier import SIECLE", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -2,32 +2,32 @@
 
 import secrets
 
-from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.utils.text import capfirst
 
-from carnet.accounts.credentials import login_ever_given
-from carnet.accounts.enums import Profile
 from carnet.accounts.models import User
+from carnet.accounts.services import administrator_account_create, administrator_account_problems
+from carnet.audit.diff import audit_changes
 from carnet.audit.enums import AuditAction
 from carnet.audit.services import audit_event_record
 from carnet.core.identifiers import cnil_problem, normalize_cnil, normalize_uai
-from carnet.establishments.enums import ContextField, ImageKind
+from carnet.establishments.enums import Academie, ContextField, ImageKind
 from carnet.establishments.images import clean_image
 from carnet.establishments.models import EntryMaskLabel, Establishment
 from carnet.establishments.selectors import effective_mask_labels
 
 IDENTITY_FIELDS = ("name", "address", "postal_code", "city", "phone", "email", "academie", "uai")
-YES_NO = {True: "Oui", False: "Non"}
-
-
-def _display(establishment: Establishment, field: str) -> str:
-    value = getattr(establishment, field)
-    if field == "academie":
-        return establishment.get_academie_display() if value else ""
-    return value
+IDENTITY_LABELS = {
+    field: capfirst(Establishment._meta.get_field(field).verbose_name) for field in IDENTITY_FIELDS
+}
+TRANSFERS_LABELS = {
+    "cnil_number": "Numéro de déclaration CNIL",
+    "cnil_is_register_reference": "Référence du registre RGPD",
+    "transfers_enabled": "Transfert des données des élèves",
+}
 
 
 @transaction.atomic
@@ -58,30 +58,19 @@ def establishment_create(
         for messages in exc.message_dict.values():
             problems.extend(messages)
     login = admin_login.strip()
-    if not login:
-        problems.append("L'identifiant de l'administrateur est obligatoire.")
-    elif login_ever_given(login):
-        problems.append(f"L'identifiant « {login} » est déjà utilisé : choisissez-en un autre.")
-    admin = User(
-        username=login, profile=Profile.ADMIN, email=establishment.email, last_name="Administrateur"
+    problems.extend(
+        administrator_account_problems(
+            login=login, password=admin_password, email=establishment.email
+        )
     )
-    if login:
-        try:
-            admin.clean_fields(exclude=["password", "establishment"])
-        except ValidationError as exc:
-            problems.extend(exc.messages)
-    try:
-        password_validation.validate_password(admin_password, admin)
-    except ValidationError as exc:
-        problems.extend(exc.messages)
     if problems:
         raise ValidationError(problems)
     try:
         with transaction.atomic():
             establishment.save()
-            admin.establishment = establishment
-            admin.set_password(admin_password)
-            admin.save()
+            administrator_account_create(
+                establishment=establishment, login=login, password=admin_password
+            )
     except IntegrityError:
         # Another creation with the same UAI or login won the race.
         raise ValidationError(
@@ -104,19 +93,17 @@ def establishment_update_identity(
 ) -> dict[str, list[str]]:
     """Save the identity (tab « Etablissement »). Returns the changes, also written to the audit."""
     locked = Establishment.objects.select_for_update().get(pk=establishment.pk)
-    before = {field: _display(locked, field) for field in IDENTITY_FIELDS}
+    before = {field: getattr(locked, field) for field in IDENTITY_FIELDS}
     for field in IDENTITY_FIELDS:
         if field in data:
             value = data[field] or ""
             setattr(locked, field, value.strip() if isinstance(value, str) else value)
     locked.uai = normalize_uai(locked.uai)
     locked.full_clean()
-    changes = {}
-    for field in IDENTITY_FIELDS:
-        after = _display(locked, field)
-        if after != before[field]:
-            label = Establishment._meta.get_field(field).verbose_name
-            changes[label[:1].upper() + label[1:]] = [before[field], after]
+    after = {field: getattr(locked, field) for field in IDENTITY_FIELDS}
+    changes = audit_changes(
+        before, after, labels=IDENTITY_LABELS, names={"academie": dict(Academie.choices)}
+    )
     if changes:
         locked.save()
         audit_event_record(
@@ -153,18 +140,12 @@ def establishment_update_transfers(
                 )
             }
         )
-    before = (locked.cnil_number, locked.cnil_is_register_reference, locked.transfers_enabled)
-    after = (number, bool(register_reference and number), enabled)
-    changes = {}
-    if before[0] != after[0]:
-        changes["Numéro de déclaration CNIL"] = [before[0], after[0]]
-    if before[1] != after[1]:
-        changes["Référence du registre RGPD"] = [YES_NO[before[1]], YES_NO[after[1]]]
-    if before[2] != after[2]:
-        changes["Transfert des données des élèves"] = [YES_NO[before[2]], YES_NO[after[2]]]
+    fields = tuple(TRANSFERS_LABELS)
+    before = {field: getattr(locked, field) for field in fields}
+    after = dict(zip(fields, (number, bool(register_reference and number), enabled), strict=True))
+    changes = audit_changes(before, after, labels=TRANSFERS_LABELS)
     if changes:
-        fields = ("cnil_number", "cnil_is_register_reference", "transfers_enabled")
-        for field, value in zip(fields, after, strict=True):
+        for field, value in after.items():
             setattr(locked, field, value)
             setattr(establishment, field, value)
         locked.save(update_fields=[*fields, "updated_at"])
@@ -192,11 +173,10 @@ def entry_mask_update(
     if errors:
         raise ValidationError(errors)
     current = effective_mask_labels(establishment=establishment, diploma=diploma)
-    changes = {}
+    changes = audit_changes(current, cleaned, labels={field: field.label for field in ContextField})
     for field, label in cleaned.items():
         if label == current[field]:
             continue
-        changes[field.label] = [current[field], label]
         if label == field.label:
             # Back to the default: only labels that differ from it are stored.
             EntryMaskLabel.objects.of(establishment).filter(diploma=diploma, field=field).delete()
@@ -223,11 +203,11 @@ def entry_mask_reset(*, establishment: Establishment, diploma, actor: User) -> i
     """Back to the default labels for one diploma. Returns how many labels were custom."""
     current = effective_mask_labels(establishment=establishment, diploma=diploma)
     deleted, _ = EntryMaskLabel.objects.of(establishment).filter(diploma=diploma).delete()
-    changes = {
-        field.label: [current[field], field.label]
-        for field in ContextField
-        if current[field] != field.label
-    }
+    changes = audit_changes(
+        current,
+        {field: field.label for field in ContextField},
+        labels={field: field.label for field in ContextField},
+    )
     if deleted:
         audit_event_record(
             establishment=establishment,

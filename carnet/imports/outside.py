@@ -25,6 +25,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from carnet.accounts.models import User
+from carnet.audit.diff import audit_changes
 from carnet.audit.enums import AuditAction
 from carnet.audit.services import actor_label, audit_event_record
 from carnet.core.identifiers import ine_problem, normalize_ine
@@ -76,7 +77,6 @@ FIELD_LABELS = {
 }
 # Never written to the audit trail (AuditEvent holds no learner's name or INE).
 PERSONAL_FIELDS = {"last_name", "first_name", "birth_date", "ine"}
-PERSONAL_VALUE = "(donnée personnelle)"
 
 
 def _school_year_label(start_year: int) -> str:
@@ -543,28 +543,17 @@ def _check_learner(*, establishment, data: dict, learner: Pupil | None) -> dict:
 
 
 def _learner_audit_changes(before: dict, after: dict, codes: dict) -> dict:
-    changes = {}
-    shown = {
-        "outside_status": dict(OutsideStatus.choices),
-        "status": dict(PupilStatus.choices),
-        "division_id": codes,
-    }
-    for name in LEARNER_FIELDS:
-        if name not in after or before.get(name) == after[name]:
-            continue
-        if name in PERSONAL_FIELDS:
-            changes[FIELD_LABELS[name]] = [
-                PERSONAL_VALUE if before.get(name) else "",
-                PERSONAL_VALUE if after[name] else "",
-            ]
-        else:
-            old, new = before.get(name), after[name]
-            names = shown.get(name, {})
-            changes[FIELD_LABELS[name]] = [
-                display_value(names.get(old, old)) if old not in (None, "") else "",
-                display_value(names.get(new, new)) if new not in (None, "") else "",
-            ]
-    return changes
+    return audit_changes(
+        before,
+        after,
+        labels={name: FIELD_LABELS[name] for name in LEARNER_FIELDS},
+        names={
+            "outside_status": dict(OutsideStatus.choices),
+            "status": dict(PupilStatus.choices),
+            "division_id": codes,
+        },
+        personal=PERSONAL_FIELDS,
+    )
 
 
 def _save_learner(learner: Pupil) -> None:
@@ -666,15 +655,12 @@ def _check_division(*, establishment, data: dict, school_year: SchoolYear, divis
 
 
 def _division_audit_changes(before: dict, after: dict, titles: dict) -> dict:
-    changes = {}
-    for name, new in after.items():
-        old = before.get(name)
-        if old == new:
-            continue
-        if name == "diploma_id":
-            old, new = titles.get(old, ""), titles.get(new, "")
-        changes[FIELD_LABELS[name]] = [old or "", new or ""]
-    return changes
+    return audit_changes(
+        before,
+        after,
+        labels={name: FIELD_LABELS[name] for name in ("code", "label", "diploma_id")},
+        names={"diploma_id": titles},
+    )
 
 
 @transaction.atomic

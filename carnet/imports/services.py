@@ -88,6 +88,12 @@ def _apply(*, establishment, plan: Plan, files: list[dict], actor) -> None:
     except IntegrityError:
         # Only a change made in between can bring this (the plan checks what it writes).
         raise ValidationError(STALE) from None
+    if establishment.first_import_at is None:
+        # « Nouvel enseignant » waits for a first SIECLE import (PRODUCT.md rule 2).
+        establishment.first_import_at = timezone.now()
+        Establishment.objects.filter(pk=establishment.pk).update(
+            first_import_at=establishment.first_import_at
+        )
     if plan.writes_anything:
         audit_event_record(
             establishment=establishment,

@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from carnet.accounts.credentials import logins_reserve, logins_taken
-from carnet.accounts.enums import Profile
 from carnet.accounts.logins import login_base, unique_login
 from carnet.accounts.models import User
 from carnet.audit.enums import AuditAction
 from carnet.audit.services import audit_event_record
+from carnet.core.profiles import Profile
 from carnet.directory.enums import (
     PupilSource,
     PupilStatus,

@@ -1,7 +1,7 @@
 from django.urls import Resolver404, resolve
 
-from carnet.accounts.enums import Profile
 from carnet.core.errors import forbidden
+from carnet.core.profiles import Profile
 
 SAFE_METHODS = frozenset({"GET", "HEAD"})
 # The only pages an inspector may send a form to: signing out, changing their password and

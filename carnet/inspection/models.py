@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from carnet.accounts.enums import Profile
+from carnet.core.profiles import Profile
 from carnet.core.tenancy import TenantManager, TenantQuerySet
 from carnet.directory.school_years import school_year_start
 

@@ -81,3 +81,20 @@ def divisions_of_current_year(*, establishment, today: datetime.date | None = No
 def school_year_label(today: datetime.date | None = None) -> str:
     start = school_year_start(today or timezone.localdate())
     return f"{start}-{start + 1}"
+
+
+def inspector_grants(*, establishment, search: str = ""):
+    """Inspectors granted access to the establishment, for the administrator's list (the head
+    manages them)."""
+    queryset = (
+        InspectorGrant.objects.of(establishment)
+        .select_related("inspector", "granted_by")
+        .order_by("-starts_on", "-pk")
+    )
+    for word in search.split():
+        queryset = queryset.filter(
+            Q(inspector__last_name__icontains=word)
+            | Q(inspector__first_name__icontains=word)
+            | Q(inspector__email__icontains=word)
+        )
+    return queryset

@@ -12,11 +12,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from carnet.accounts.enums import Profile
 from carnet.accounts.models import User
 from carnet.accounts.services import account_invitation_send, user_create
 from carnet.audit.enums import AuditAction
 from carnet.audit.services import audit_event_record
+from carnet.core.profiles import Profile
 from carnet.inspection.models import InspectorGrant, period_errors, school_year_end
 
 
@@ -36,11 +36,11 @@ def _subject(inspector: User) -> str:
     return f"{inspector.get_full_name() or inspector.username} ({inspector.username})"
 
 
-def _start_errors(starts_on: datetime.date | None) -> dict:
+def _start_errors(starts_on: datetime.date | None, today: datetime.date | None = None) -> dict:
     """A grant starts today at the earliest, and within the current school year."""
     if not starts_on:
         return {}
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     if starts_on < today:
         return {
             "starts_on": "La date de début ne peut pas être passée : l'accès commence au plus "
@@ -129,6 +129,7 @@ def inspector_grant_open(
     ends_on: datetime.date,
     note: str = "",
     actor,
+    today: datetime.date | None = None,
 ) -> InspectorGrant:
     """Open ``inspector``'s read-only access to ``establishment`` from ``starts_on`` to ``ends_on``.
 
@@ -145,7 +146,7 @@ def inspector_grant_open(
                 "l'opérateur de la plateforme."
             }
         )
-    errors = _start_errors(starts_on)
+    errors = _start_errors(starts_on, today)
     if errors:
         raise ValidationError(errors)
     grant = InspectorGrant(

@@ -25,7 +25,6 @@ from carnet.inspection.forms import GrantOpenForm
 from carnet.inspection.models import InspectorGrant
 from carnet.inspection.selectors import (
     divisions_of_current_year,
-    grants_live_for,
     grants_of,
     school_year_label,
 )
@@ -142,15 +141,6 @@ def grant_revoke(request, pk: int):
 
 
 # --- The inspector's pages ----------------------------------------------------------------
-
-
-def inspector_home(request):
-    """The inspector's home (rendered by core:home): establishments granted today."""
-    return render(
-        request,
-        "inspection/inspector_home.html",
-        {"grants": grants_live_for(inspector=request.user)},
-    )
 
 
 @require_POST

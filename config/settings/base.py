@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "carnet.imports",
     "carnet.documents",
     "carnet.inspection",
+    # The top floor: home pages, main menu, demo (imports the apps above).
+    "carnet.web",
 ]
 
 MIDDLEWARE = [
@@ -58,7 +60,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "carnet.core.middleware.LoginRequiredMiddleware",
-    "carnet.core.middleware.EstablishmentMiddleware",
+    "carnet.web.middleware.EstablishmentMiddleware",
     # Inspectors read, never write (except sign-out, password, « Consulter »).
     "carnet.inspection.middleware.InspectorReadOnlyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -82,7 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "carnet.core.context_processors.navigation",
+                "carnet.web.context_processors.navigation",
             ],
         },
     },
@@ -121,7 +123,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Sessions: shared computers in schools; a session ends with the browser and after 4 hours.

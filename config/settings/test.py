@@ -17,3 +17,6 @@ STORAGES = {
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+if DATABASES["default"]["ENGINE"] == "carnet.db.sqlite3":  # noqa: F405
+    # In memory, one database per pytest-xdist worker (the file name would get a suffix).
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}  # noqa: F405

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from carnet.accounts.forms import LoginForm
 from carnet.accounts.passwords import RULE, password_problem
-from carnet.core.tests.factories import TEST_PASSWORD, UserFactory
+from carnet.accounts.tests.factories import TEST_PASSWORD, UserFactory
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 LOCKOUT_TITLE = "Compte temporairement bloqué"
@@ -68,7 +68,7 @@ class TestLoginPage:
     def test_good_credentials_land_on_the_home_page(self, client, teacher):
         response = login(client, "prof.connexion", TEST_PASSWORD)
         assert response.status_code == 302
-        assert response.url == reverse("core:home")
+        assert response.url == reverse("web:home")
         home = client.get(response.url)
         assert home.status_code == 200
         assert home.wsgi_request.user == teacher
@@ -93,7 +93,7 @@ class TestLoginPage:
             },
         )
         assert response.status_code == 302
-        assert response.url == reverse("core:home")
+        assert response.url == reverse("web:home")
 
     @pytest.mark.parametrize(
         ("username", "password"),
@@ -113,13 +113,13 @@ class TestLoginPage:
             assert "Identifiant ou mot de passe incorrect." in text
         else:
             assert "Le formulaire contient des erreurs" in text
-        assert client.get(reverse("core:home")).status_code == 302
+        assert client.get(reverse("web:home")).status_code == 302
 
     def test_signed_in_user_is_sent_home(self, client, teacher):
         client.force_login(teacher, backend="carnet.accounts.backends.AccountBackend")
         response = client.get(reverse("accounts:login"))
         assert response.status_code == 302
-        assert response.url == reverse("core:home")
+        assert response.url == reverse("web:home")
 
     def test_disabled_account_cannot_sign_in(self, client, teacher):
         teacher.is_active = False
@@ -128,13 +128,13 @@ class TestLoginPage:
         assert response.status_code == 200
         assert not response.wsgi_request.user.is_authenticated
         assert "Identifiant ou mot de passe incorrect." in page_text(response)
-        assert client.get(reverse("core:home")).status_code == 302
+        assert client.get(reverse("web:home")).status_code == 302
 
     def test_disabled_account_loses_its_session(self, client, teacher):
         assert login(client, "prof.connexion", TEST_PASSWORD).status_code == 302
         teacher.is_active = False
         teacher.save()
-        response = client.get(reverse("core:home"))
+        response = client.get(reverse("web:home"))
         assert response.status_code == 302
         assert response.url.startswith(reverse("accounts:login"))
 
@@ -160,7 +160,7 @@ class TestLockout:
         assert right.status_code == LOCKED
         assert LOCKOUT_TITLE in page_text(right)
         assert not right.wsgi_request.user.is_authenticated
-        assert client.get(reverse("core:home")).status_code == 302
+        assert client.get(reverse("web:home")).status_code == 302
 
     def test_lockout_is_per_login_not_per_address(self, client, teacher):
         UserFactory(username="eleve.voisin", learner=True, establishment=teacher.establishment)
@@ -169,7 +169,7 @@ class TestLockout:
         other = Client()
         response = login(other, "eleve.voisin", TEST_PASSWORD)
         assert response.status_code == 302
-        assert response.url == reverse("core:home")
+        assert response.url == reverse("web:home")
 
     def test_many_logins_failing_from_one_address_lock_that_address(
         self, client, teacher, settings
@@ -225,16 +225,16 @@ class TestLogout:
         response = client.post(reverse("accounts:logout"))
         assert response.status_code == 302
         assert response.url == reverse("accounts:login")
-        assert client.get(reverse("core:home")).status_code == 302
+        assert client.get(reverse("web:home")).status_code == 302
 
     def test_logout_by_get_is_refused(self, client, teacher):
         assert login(client, "prof.connexion", TEST_PASSWORD).status_code == 302
         assert client.get(reverse("accounts:logout")).status_code == 405
-        assert client.get(reverse("core:home")).status_code == 200
+        assert client.get(reverse("web:home")).status_code == 200
 
     def test_home_page_has_the_logout_button(self, client, teacher):
         login(client, "prof.connexion", TEST_PASSWORD)
-        page = soup(client.get(reverse("core:home")))
+        page = soup(client.get(reverse("web:home")))
         form = page.find("form", attrs={"action": reverse("accounts:logout")})
         assert form["method"] == "post"
         assert form.find("button").get_text(strip=True) == "Se déconnecter"
@@ -275,7 +275,7 @@ class TestPasswordChange:
         teacher.refresh_from_db()
         assert teacher.check_password("Nouveau-mot-de-passe-2027!")
         # Still signed in, and the new password works on the login page.
-        assert signed_in.get(reverse("core:home")).status_code == 200
+        assert signed_in.get(reverse("web:home")).status_code == 200
         signed_in.post(reverse("accounts:logout"))
         assert login(Client(), "prof.connexion", "Nouveau-mot-de-passe-2027!").status_code == 302
         assert login(Client(), "prof.connexion", TEST_PASSWORD).status_code == 200

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from carnet.core.tests.factories import UserFactory
+from carnet.accounts.tests.factories import UserFactory
 from carnet.core.tests.html import soup, text
 
 RESET = reverse("accounts:password_reset")
@@ -42,7 +42,7 @@ class TestPasswordReset:
         signed_in = client.post(
             reverse("accounts:login"), {"username": "prof.oubli", "password": NEW}
         )
-        assert signed_in.status_code == 302 and signed_in.url == reverse("core:home")
+        assert signed_in.status_code == 302 and signed_in.url == reverse("web:home")
         client.post(reverse("accounts:logout"))
         again = client.get(link, follow=True)
         assert "Ce lien n'est plus valable" in text(again)

@@ -3,13 +3,14 @@
 import pytest
 from django.urls import reverse
 
-from carnet.accounts.enums import Profile
 from carnet.accounts.models import User
+from carnet.accounts.tests.factories import TEST_PASSWORD
 from carnet.audit.enums import AuditAction
 from carnet.audit.models import AuditEvent
-from carnet.core.tests.factories import TEST_PASSWORD, DivisionFactory, PupilFactory
+from carnet.core.profiles import Profile
 from carnet.core.tests.html import soup, text
 from carnet.directory.enums import PupilStatus
+from carnet.directory.tests.factories import DivisionFactory, PupilFactory
 from carnet.documents import credentials as documents
 
 ACCESS = reverse("accounts:pupil_access")
@@ -159,10 +160,10 @@ class TestLeftPupils:
             ).status_code
             == 302
         )
-        assert client.get(reverse("core:home")).status_code == 200
+        assert client.get(reverse("web:home")).status_code == 200
         pupil.status = PupilStatus.LEFT
         pupil.save()
-        assert client.get(reverse("core:home")).status_code == 302  # signed out at once
+        assert client.get(reverse("web:home")).status_code == 302  # signed out at once
         client.logout()
         response = client.post(
             reverse("accounts:login"), {"username": "eleve.sorti", "password": TEST_PASSWORD}

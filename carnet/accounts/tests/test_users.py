@@ -5,21 +5,16 @@ import datetime
 import pytest
 from django.contrib.auth.hashers import identify_hasher
 from django.urls import reverse
+from django.utils import timezone
 
-from carnet.accounts.enums import Profile
 from carnet.accounts.models import UsedLogin, User
+from carnet.accounts.tests.factories import UserFactory
 from carnet.audit.enums import AuditAction
 from carnet.audit.models import AuditEvent
-from carnet.core.tests.factories import (
-    DivisionFactory,
-    PupilFactory,
-    StaffMemberFactory,
-    UserFactory,
-)
+from carnet.core.profiles import Profile
 from carnet.core.tests.html import labels, soup, text
 from carnet.directory.enums import PupilSource, StaffSource
-from carnet.imports.enums import BatchKind, BatchStatus
-from carnet.imports.models import ImportBatch
+from carnet.directory.tests.factories import DivisionFactory, PupilFactory, StaffMemberFactory
 
 USERS = reverse("accounts:users")
 NEW_TEACHER = reverse("accounts:teacher_new")
@@ -37,9 +32,9 @@ TEACHER = {
 @pytest.fixture
 def imported(establishment):
     """A first SIECLE import was applied: « Nouvel enseignant » is offered."""
-    return ImportBatch.objects.create(
-        establishment=establishment, kind=BatchKind.SIECLE, status=BatchStatus.APPLIED
-    )
+    establishment.first_import_at = timezone.now()
+    establishment.save(update_fields=["first_import_at"])
+    return establishment
 
 
 def credentials_of(response) -> tuple[str, str]:
@@ -239,11 +234,11 @@ class TestListsAndAccounts:
             == 302
         )
         # First sign-in: the personal password comes first.
-        assert client.get(reverse("core:home")).url == reverse("accounts:password_change")
+        assert client.get(reverse("web:home")).url == reverse("accounts:password_change")
         admin_client_a.post(reverse("accounts:user_active", args=[teacher.pk]), {"active": "0"})
         teacher.refresh_from_db()
         assert not teacher.is_active
-        assert client.get(reverse("core:home")).status_code == 302  # signed out at once
+        assert client.get(reverse("web:home")).status_code == 302  # signed out at once
         assert AuditEvent.objects.filter(action=AuditAction.ACCOUNT_DISABLED).exists()
         admin_client_a.post(reverse("accounts:user_active", args=[teacher.pk]), {"active": "1"})
         teacher.refresh_from_db()

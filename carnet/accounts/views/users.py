@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from carnet.accounts.enums import Profile
 from carnet.accounts.forms import StaffAccountForm
 from carnet.accounts.models import User
 from carnet.accounts.selectors import (
@@ -17,7 +16,6 @@ from carnet.accounts.selectors import (
     account_state,
     current_divisions,
     head_account,
-    inspector_grants,
     similar_people,
     staff_without_account,
     teacher_creation_blockers,
@@ -31,6 +29,8 @@ from carnet.accounts.services import (
     user_set_active,
 )
 from carnet.core.permissions import establishment_permission_required
+from carnet.core.profiles import Profile
+from carnet.core.registry import list_tabs
 from carnet.core.search import session_search
 from carnet.core.tenancy import get_scoped_or_404
 
@@ -42,30 +42,42 @@ EDITABLE = (Profile.TEACHER, Profile.HEAD)
 @require_http_methods(["GET", "POST"])
 @users_required
 def users_list(request, tab: str = "enseignants"):
-    if tab not in USER_TABS:
+    contributed = {t.key: t for t in list_tabs("accounts.users")}
+    if tab not in USER_TABS and tab not in contributed:
         raise Http404
     search = session_search(request, "users")
     if search is None:
         return redirect("accounts:users_tab", tab=tab)
     establishment = request.establishment
-    label, profile = USER_TABS[tab]
-    if profile is None:
-        rows = staff_without_account(establishment=establishment, search=search)
-    elif profile == Profile.INSPECTOR:
-        rows = inspector_grants(establishment=establishment, search=search)
+    extra = contributed.get(tab)
+    if extra is not None:
+        label, profile = extra.label, None
+        rows = extra.rows(establishment=establishment, search=search)
     else:
-        rows = users_of(establishment=establishment, profile=profile, search=search)
+        label, profile, _ = USER_TABS[tab]
+        if profile is None:
+            rows = staff_without_account(establishment=establishment, search=search)
+        else:
+            rows = users_of(establishment=establishment, profile=profile, search=search)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     if profile in (Profile.TEACHER, Profile.HEAD):
         for user in page:
             user.state = account_state(user)
+            user.member = getattr(user, "staff_member", None)
+            user.divisions_taught = user.member.divisions.all() if user.member else ()
+    tabs = sorted(
+        [(order, key, value[0]) for key, value in USER_TABS.items() for order in [value[2]]]
+        + [(t.order, t.key, t.label) for t in contributed.values()]
+    )
     return render(
         request,
         "accounts/users/list.html",
         {
-            "tabs": [(key, value[0]) for key, value in USER_TABS.items()],
+            "tabs": [(key, value) for _, key, value in tabs],
             "tab": tab,
             "tab_label": label,
+            "extra_tab": extra,
+            "extra_caption": extra.caption(page.paginator.count) if extra else "",
             "page_obj": page,
             "search": search,
             "blockers": teacher_creation_blockers(establishment=establishment),

@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from carnet.audit.enums import AuditAction
 from carnet.audit.models import AuditEvent
-from carnet.core.tests.factories import DivisionFactory, PupilFactory
 from carnet.core.tests.html import soup, text
+from carnet.directory.tests.factories import DivisionFactory, PupilFactory
 
 DIVISIONS = reverse("directory:divisions")
 PUPILS = reverse("directory:pupils")
@@ -103,7 +103,9 @@ class TestDivisionList:
         assert names(admin_client_a.get(DIVISIONS)) == ["1CAP"]
 
     def test_empty_state_says_where_divisions_come_from(self, admin_client_a):
-        assert "créées par l'import des fichiers SIECLE" in text(admin_client_a.get(DIVISIONS))
+        shown = text(admin_client_a.get(DIVISIONS))
+        assert "créées par l' import des fichiers SIECLE ou à la main" in shown
+        assert "bientôt" not in shown
 
 
 @pytest.mark.django_db

@@ -13,13 +13,14 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 
-from carnet.accounts.enums import Profile
 from carnet.accounts.models import User
 from carnet.accounts.passwords import RULE
+from carnet.accounts.tests.factories import UserFactory
 from carnet.audit.enums import AuditAction
 from carnet.audit.models import AuditEvent
-from carnet.core.tests.factories import EstablishmentFactory, UserFactory
+from carnet.core.profiles import Profile
 from carnet.establishments.models import Establishment
+from carnet.establishments.tests.factories import EstablishmentFactory
 
 PASSWORD = "Lurçat-Électricité-2026!"
 NAME = "Lycée professionnel Jean Lurçat"
@@ -75,8 +76,8 @@ class TestCreation:
             reverse("accounts:login"), {"username": "admin.0693046l", "password": PASSWORD}
         )
         assert response.status_code == 302
-        assert response.url == reverse("core:home")
-        home = client.get(reverse("core:home"))
+        assert response.url == reverse("web:home")
+        home = client.get(reverse("web:home"))
         assert home.status_code == 200
         assert home.wsgi_request.user.username == "admin.0693046l"
         assert home.wsgi_request.establishment.uai == "0693046L"

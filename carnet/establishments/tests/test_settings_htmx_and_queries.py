@@ -5,9 +5,9 @@ import json
 import pytest
 from django.urls import reverse
 
-from carnet.core.tests.factories import DivisionFactory, valid_ine
 from carnet.core.tests.html import soup
 from carnet.directory.models import Pupil
+from carnet.directory.tests.factories import DivisionFactory, valid_ine
 
 TAB_URLS = [
     reverse("establishments:identity"),

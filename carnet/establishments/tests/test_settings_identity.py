@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from carnet.audit.enums import AuditAction
 from carnet.audit.models import AuditEvent
-from carnet.core.tests.factories import PupilFactory
 from carnet.core.tests.html import soup, text
+from carnet.directory.tests.factories import PupilFactory
 from carnet.establishments.models import Establishment
 
 URL = reverse("establishments:identity")

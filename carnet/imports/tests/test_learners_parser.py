@@ -10,7 +10,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from carnet.core.tests.factories import valid_ine
+from carnet.directory.tests.factories import valid_ine
 from carnet.imports.parsers.common import Level
 from carnet.imports.parsers.learners import (
     MAX_ROWS,

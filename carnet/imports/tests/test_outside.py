@@ -13,23 +13,24 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from carnet.accounts.tests.factories import UserFactory
+from carnet.audit.diff import PERSONAL_VALUE
 from carnet.audit.enums import AuditAction
 from carnet.audit.models import AuditEvent
-from carnet.core.tests.factories import (
-    DivisionFactory,
-    PupilFactory,
-    SchoolYearFactory,
-    UserFactory,
-    valid_ine,
-)
 from carnet.core.tests.html import soup, text
 from carnet.directory.enums import OutsideStatus, PupilSource, PupilStatus, StructureKind
 from carnet.directory.models import Division, Pupil
 from carnet.directory.school_years import school_year_start
+from carnet.directory.selectors import first_import_done
+from carnet.directory.tests.factories import (
+    DivisionFactory,
+    PupilFactory,
+    SchoolYearFactory,
+    valid_ine,
+)
 from carnet.imports.enums import BatchKind, BatchStatus
 from carnet.imports.models import ImportBatch
 from carnet.imports.outside import (
-    PERSONAL_VALUE,
     outside_division_create,
     outside_division_update,
     outside_import_apply,
@@ -39,7 +40,6 @@ from carnet.imports.outside import (
 )
 from carnet.imports.parsers.files import RawFile
 from carnet.imports.parsers.learners import parse_learners
-from carnet.imports.selectors import first_import_done
 from carnet.imports.services import siecle_import_run
 from carnet.imports.tests import generator as gen
 
@@ -566,37 +566,9 @@ def page_urls(objects) -> dict[str, str]:
     }
 
 
-OBJECT_PAGES = {"outside_learner_edit", "outside_division_edit", "outside_batch"}
-PAGES = [
-    "outside_list",
-    "outside_upload",
-    "outside_template_csv",
-    "outside_template_xlsx",
-    "outside_learner_create",
-    "outside_division_create",
-    *sorted(OBJECT_PAGES),
-]
-
-
 @pytest.mark.django_db
 class TestAccess:
-    @pytest.mark.parametrize("page", PAGES)
-    def test_every_page_for_every_profile(self, users, client_of, objects_of_a, page):
-        url = page_urls(objects_of_a)[page]
-        assert client_of(users["administrateur"]).get(url).status_code == 200
-        for profile in REFUSED:
-            assert client_of(users[profile]).get(url).status_code == 403, profile
-        other = client_of(users["admin_autre"]).get(url)
-        assert other.status_code == (404 if page in OBJECT_PAGES else 200)
-        for secret in (b"ZORGLUB", b"ZORGDIV", b"DURAND", b"0442953W"):
-            assert secret not in other.content
-
-    @pytest.mark.parametrize("page", PAGES)
-    def test_anonymous_is_sent_to_login(self, client, objects_of_a, page):
-        response = client.get(page_urls(objects_of_a)[page])
-        assert response.status_code == 302
-        assert response.url.startswith(reverse("accounts:login"))
-
+    # Who may open each page: carnet/web/tests/test_access_matrix.py.
     def test_posts_refused_to_other_profiles_and_establishments(
         self, users, client_of, objects_of_a
     ):
@@ -629,7 +601,7 @@ class TestAccess:
         assert admin_client_a.get(url).status_code == 404
 
     def test_the_menu_entry_leads_to_the_list(self, admin_client_a):
-        nav = soup(admin_client_a.get(reverse("core:home"))).find(
+        nav = soup(admin_client_a.get(reverse("web:home"))).find(
             "nav", attrs={"aria-label": "Menu principal"}
         )
         link = nav.find("a", string="Apprenants hors SIECLE")

@@ -6,16 +6,16 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from carnet.accounts.enums import Profile
 from carnet.accounts.models import User
-from carnet.core.tests.factories import DivisionFactory, PupilFactory
+from carnet.core.profiles import Profile
 from carnet.directory.enums import PupilSource, PupilStatus, StaffFunction
 from carnet.directory.models import Division, Pupil, StaffMember
+from carnet.directory.selectors import first_import_done
 from carnet.directory.services import division_set_diploma
+from carnet.directory.tests.factories import DivisionFactory, PupilFactory
 from carnet.imports.enums import BatchStatus
 from carnet.imports.models import ImportBatch
 from carnet.imports.parsers.files import RawFile
-from carnet.imports.selectors import first_import_done
 from carnet.imports.services import (
     import_batch_cancel,
     siecle_import_apply,
@@ -363,7 +363,8 @@ class TestQueryCount:
         return len(first), len(again)
 
     def test_50_and_500_pupils_take_the_same_number_of_queries(self, diplomas):
-        from carnet.core.tests.factories import EstablishmentFactory, SchoolYearFactory
+        from carnet.directory.tests.factories import SchoolYearFactory
+        from carnet.establishments.tests.factories import EstablishmentFactory
 
         SchoolYearFactory(start_year=2026)  # so that both runs find it
         small = self.queries_for(EstablishmentFactory(uai="0693046L"), 50)

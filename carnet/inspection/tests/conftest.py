@@ -2,8 +2,9 @@
 
 import pytest
 
-from carnet.core.tests.factories import DivisionFactory, PupilFactory, UserFactory
+from carnet.accounts.tests.factories import UserFactory
 from carnet.directory.school_years import school_year_start
+from carnet.directory.tests.factories import DivisionFactory, PupilFactory
 from carnet.inspection.session import SESSION_KEY
 from carnet.inspection.tests.factories import InspectorGrantFactory, today
 

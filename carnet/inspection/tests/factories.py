@@ -5,7 +5,8 @@ import datetime
 import factory
 from django.utils import timezone
 
-from carnet.core.tests.factories import EstablishmentFactory, UserFactory
+from carnet.accounts.tests.factories import UserFactory
+from carnet.establishments.tests.factories import EstablishmentFactory
 from carnet.inspection.models import InspectorGrant
 
 

@@ -9,8 +9,8 @@ import pytest
 from django.core import mail
 from playwright.sync_api import Page, expect
 
-from carnet.core.tests.factories import DivisionFactory, PupilFactory
 from carnet.directory.school_years import school_year_start
+from carnet.directory.tests.factories import DivisionFactory, PupilFactory
 from carnet.inspection.models import school_year_end
 from carnet.inspection.tests.factories import today
 

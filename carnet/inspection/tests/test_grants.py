@@ -10,13 +10,12 @@ import rules
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
-from carnet.accounts.enums import Profile
 from carnet.accounts.models import User
+from carnet.accounts.tests.factories import UserFactory
 from carnet.audit.enums import AuditAction
 from carnet.audit.models import AuditEvent
-from carnet.core.tests.factories import UserFactory
+from carnet.core.profiles import Profile
 from carnet.inspection import services
 from carnet.inspection.models import GrantStatus, InspectorGrant, school_year_end
 from carnet.inspection.services import (
@@ -179,15 +178,12 @@ class TestOpen:
             (D(2027, 8, 15), D(2028, 9, 1), False),
         ],
     )
-    def test_latest_start_follows_today(
-        self, users, establishment, monkeypatch, on, start, allowed
-    ):
-        monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: on)
+    def test_latest_start_follows_today(self, users, establishment, on, start, allowed):
         if allowed:
-            assert open_grant(users, establishment, starts_on=start, ends_on=start).pk
+            assert open_grant(users, establishment, starts_on=start, ends_on=start, today=on).pk
         else:
             with pytest.raises(ValidationError, match="au plus tard à la fin de l'année"):
-                open_grant(users, establishment, starts_on=start, ends_on=start)
+                open_grant(users, establishment, starts_on=start, ends_on=start, today=on)
 
     def test_end_before_start_refused(self, users, establishment):
         with pytest.raises(ValidationError) as caught:

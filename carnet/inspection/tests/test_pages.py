@@ -10,19 +10,20 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from carnet.accounts.enums import Profile
 from carnet.accounts.models import User
+from carnet.accounts.tests.factories import UserFactory
 from carnet.audit.enums import AuditAction
 from carnet.audit.models import AuditEvent
-from carnet.core.tests.factories import DivisionFactory, PupilFactory, UserFactory
+from carnet.core.profiles import Profile
 from carnet.core.tests.html import soup, text
 from carnet.directory.enums import StructureKind
 from carnet.directory.school_years import school_year_start
+from carnet.directory.tests.factories import DivisionFactory, PupilFactory
 from carnet.inspection.models import InspectorGrant, school_year_end
 from carnet.inspection.tests.factories import InspectorGrantFactory, days, today
 
 GRANTS = reverse("inspection:grants")
-HOME = reverse("core:home")
+HOME = reverse("web:home")
 ESTABLISHMENT = reverse("inspection:establishment")
 NEW_PASSWORD = "Inspection-Carnet-2027!"
 

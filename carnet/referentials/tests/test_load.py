@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from carnet.core.tests.factories import UserFactory
+from carnet.accounts.tests.factories import UserFactory
 from carnet.referentials.models import (
     Activity,
     Attitude,

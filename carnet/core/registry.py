@@ -1,0 +1,97 @@
+"""What each app declares for the pages of others: its menu entries and its home blocks.
+
+An app that has something to show in the main menu or on the home page says so in its own
+``navigation.py`` module, as plain data::
+
+    MENU = (MenuEntry("Importation des fichiers SIECLE", "imports:siecle",
+                      permission="imports.manage", group=IMPORTS, order=10),)
+    HOME_BLOCKS = (HomeBlock("imports/blocks/_last_import.html", last_import_context,
+                             permission="imports.manage", order=20),)
+
+``declared("MENU")`` collects those of every installed app, in ``INSTALLED_APPS`` order: adding
+a module means adding its app (and its URLs); nothing here or in another app changes.
+Entries are shown to whoever holds their permission (django-rules, on the current
+establishment) and has one of their ``profiles`` (all profiles when empty).
+"""
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+from django.apps import apps
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils.module_loading import module_has_submodule
+
+MODULE = "navigation"
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    label: str
+    url_name: str
+    # A django-rules permission on request.establishment; None: any signed-in user.
+    permission: str | None = None
+    # Profile values (carnet.core.profiles.Profile) the entry is for; empty: every profile.
+    profiles: tuple[str, ...] = ()
+    # Label of the drop-down the entry sits in (« Gérer les imports »); "" at the top level.
+    group: str = ""
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class HomeBlock:
+    """A section of the home page: ``template`` rendered with ``context(request)``.
+
+    ``context`` returns the template's context, or None to show nothing (nothing to say).
+    """
+
+    template: str
+    context: Callable | None = None
+    permission: str | None = None
+    profiles: tuple[str, ...] = ()
+    order: int = 100
+
+
+@cache
+def _navigation_modules() -> tuple:
+    modules = []
+    for config in apps.get_app_configs():
+        if module_has_submodule(config.module, MODULE):
+            modules.append(importlib.import_module(f"{config.name}.{MODULE}"))
+    return tuple(modules)
+
+
+@receiver(setting_changed)
+def _installed_apps_changed(*, setting, **kwargs) -> None:
+    if setting == "INSTALLED_APPS":
+        _navigation_modules.cache_clear()
+
+
+def declared(name: str) -> list:
+    """Everything the installed apps declare under ``name`` (``MENU``, ``HOME_BLOCKS``…)."""
+    return [item for module in _navigation_modules() for item in getattr(module, name, ())]
+
+
+@dataclass(frozen=True)
+class ListTab:
+    """A tab an app adds to a list page of another app, e.g. the « Inspecteurs » tab that
+    carnet.inspection adds to « Gestion des utilisateurs » (``page="accounts.users"``).
+
+    ``rows(establishment=…, search=…)`` gives the rows (paginated by the page), which
+    ``template`` shows as a table (``page_obj``); ``caption(n)`` words their count.
+    """
+
+    page: str
+    key: str
+    label: str
+    rows: Callable
+    template: str
+    caption: Callable
+    help_text: str = ""
+    order: int = 100
+
+
+def list_tabs(page: str) -> list[ListTab]:
+    return sorted((t for t in declared("LIST_TABS") if t.page == page), key=lambda t: t.order)

@@ -1,0 +1,17 @@
+"""Template tags shared by every app's pages."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.inclusion_tag("includes/_pagination.html", takes_context=True)
+def pagination(context, page_obj=None, label: str | None = None, extra_query: str | None = None):
+    """Previous/next links of a paginated list: ``{% pagination %}`` (the page's ``page_obj``),
+    or ``{% pagination pupils_page "Pages des élèves sans INE" %}``. Links keep the page's
+    ``extra_query`` (filters by id, e.g. ``division=3&``), never a search term."""
+    return {
+        "page_obj": page_obj if page_obj is not None else context.get("page_obj"),
+        "label": label or context.get("pagination_label") or "Pagination",
+        "extra_query": extra_query if extra_query is not None else context.get("extra_query", ""),
+    }

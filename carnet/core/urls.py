@@ -1,7 +1,0 @@
-from django.urls import path
-
-from carnet.core import views
-
-app_name = "core"
-
-urlpatterns = [path("", views.home, name="home")]

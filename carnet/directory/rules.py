@@ -1,0 +1,8 @@
+"""Permissions of the directory's lists (divisions, pupils, staff)."""
+
+import rules
+
+from carnet.core.predicates import is_establishment_admin
+
+# The administrator's lists (with « Rattacher » a division to a diploma).
+rules.add_perm("directory.view_lists", is_establishment_admin)

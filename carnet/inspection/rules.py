@@ -1,0 +1,28 @@
+"""Permissions of inspector access: opened and closed by the head; read by an inspector while
+their grant is live."""
+
+import rules
+
+from carnet.core.predicates import is_head_of_establishment, tenant_id
+from carnet.core.profiles import Profile
+from carnet.inspection.models import InspectorGrant
+
+
+@rules.predicate
+def has_live_inspector_grant(user, obj) -> bool:
+    """An inspector whose access to the establishment (of ``obj``) is live today, asked of the
+    database at every call: a revocation or the end date takes effect at the next request."""
+    establishment_id = tenant_id(obj)
+    return (
+        establishment_id is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.profile == Profile.INSPECTOR
+        and InspectorGrant.objects.live()
+        .filter(establishment_id=establishment_id, inspector=user)
+        .exists()
+    )
+
+
+rules.add_perm("inspection.manage_grants", is_head_of_establishment)
+rules.add_perm("inspection.read", has_live_inspector_grant)

@@ -1,0 +1,405 @@
+"""The access matrix: every URL of the platform × every profile, in one place.
+
+``ROUTES`` says, for each named URL, how it is asked (GET or POST, with which objects of
+establishment A) and what each profile gets: ``OK`` (the page or its redirect), 403, 404
+(an object of another establishment is not found), or ``LOGIN`` (sent to the login page).
+The URLs are found by walking the URL configuration: a new URL without an entry here fails
+``test_every_url_has_an_entry``. The operator's Django admin (``/plateforme/``) is tested
+apart (carnet/accounts/tests).
+
+Each answer is also checked for isolation: nothing of establishment A reaches a profile that
+may not read A, nothing of B a profile that may not read B.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from carnet.accounts.tests.factories import UserFactory
+from carnet.directory.enums import PupilSource
+from carnet.directory.school_years import school_year_start
+from carnet.directory.tests.factories import DivisionFactory, PupilFactory
+from carnet.imports.enums import BatchKind, BatchStatus
+from carnet.imports.models import ImportBatch
+from carnet.inspection.tests.conftest import choose
+from carnet.inspection.tests.factories import InspectorGrantFactory, today
+
+OK, LOGIN = "ok", "login"
+
+PROFILES = [
+    "anonyme",
+    "administrateur",
+    "chef",
+    "enseignant",
+    "apprenant",
+    "operateur",
+    "admin_autre",
+    "chef_autre",
+    "inspecteur",  # no grant at all
+    "inspecteur_actif",  # live grant to A, has chosen A
+    "inspecteur_expire",  # grant to A ended yesterday, A still in their session
+    "inspecteur_futur",  # grant to A starting tomorrow, A in their session
+    "inspecteur_revoque",  # revoked grant to A, A in their session
+    "inspecteur_autre",  # live grant to B, has chosen B
+]
+# Who may read what of each establishment (the isolation check).
+OF_A = {"administrateur", "chef", "enseignant", "apprenant", "inspecteur_actif"}
+OF_B = {"admin_autre", "chef_autre", "inspecteur_autre"}
+SECRETS_A = ("Lycée professionnel A", "0442953W", "DIVA-SECRET", "ZORGLUB", "NOTE-SECRETE-A")
+SECRETS_B = ("Lycée professionnel B", "0573690B", "DIVB-SECRET", "MARSUPILAMI", "NOTE-SECRETE-B")
+
+
+def expect(default, **statuses) -> dict:
+    """Statuses per profile: ``default`` for all, the anonymous sent to the login page."""
+    return {profile: default for profile in PROFILES} | {"anonyme": LOGIN} | statuses
+
+
+EVERYONE = expect(OK, anonyme=OK)  # pages open before signing in
+SIGNED_IN = expect(OK)
+# A page of the administrator: B's administrator gets the same page of B.
+ADMIN_PAGE = expect(403, administrateur=OK, admin_autre=OK)
+# A page about one object of A: B's administrator does not find it.
+ADMIN_OBJECT = expect(403, administrateur=OK, admin_autre=404)
+HEADS_PAGE = expect(403, chef=OK, chef_autre=OK)
+AUDIT_PAGE = expect(403, administrateur=OK, admin_autre=OK, chef=OK, chef_autre=OK)
+LIVE_INSPECTORS = expect(403, inspecteur_actif=OK, inspecteur_autre=OK)
+
+
+@dataclass(frozen=True)
+class Route:
+    expected: dict
+    # Builds the URL's arguments from the objects of A (the ``objects`` fixture).
+    args: Callable[[dict], list] = lambda objects: []
+    method: str = "get"
+    query: str = ""
+
+
+def division(objects):
+    return [objects["division"].pk]
+
+
+ROUTES = {
+    "web:home": Route(SIGNED_IN),
+    # Signing in and out, passwords.
+    "accounts:login": Route(EVERYONE),
+    "accounts:logout": Route(expect(LOGIN), method="post"),  # then back to the login page
+    "accounts:password_change": Route(SIGNED_IN),
+    "accounts:password_change_done": Route(SIGNED_IN),
+    "accounts:password_reset": Route(EVERYONE),
+    "accounts:password_reset_done": Route(EVERYONE),
+    "accounts:password_reset_confirm": Route(EVERYONE, lambda objects: ["MQ", "lien-invalide"]),
+    "accounts:password_reset_complete": Route(EVERYONE),
+    # « Gestion des utilisateurs », « Gestion des accès élèves ».
+    "accounts:users": Route(ADMIN_PAGE),
+    "accounts:users_tab": Route(ADMIN_PAGE, lambda objects: ["enseignants"]),
+    "accounts:teacher_new": Route(ADMIN_PAGE),
+    "accounts:head_new": Route(ADMIN_PAGE),
+    "accounts:user_edit": Route(ADMIN_OBJECT, lambda objects: [objects["teacher"].pk]),
+    "accounts:user_password": Route(
+        ADMIN_OBJECT, lambda objects: [objects["teacher"].pk], method="post"
+    ),
+    "accounts:user_active": Route(
+        ADMIN_OBJECT, lambda objects: [objects["teacher"].pk], method="post"
+    ),
+    "accounts:pupil_access": Route(ADMIN_PAGE),
+    "accounts:pupil_access_division": Route(ADMIN_OBJECT, division),
+    "accounts:pupil_access_generate": Route(ADMIN_OBJECT, division, method="post"),
+    "accounts:pupil_access_reset": Route(ADMIN_OBJECT, division, method="post"),
+    "accounts:pupil_access_active": Route(
+        ADMIN_OBJECT,
+        lambda objects: [objects["division"].pk, objects["pupil"].pk],
+        method="post",
+    ),
+    # Paramètres.
+    "establishments:settings": Route(ADMIN_PAGE),
+    "establishments:identity": Route(ADMIN_PAGE),
+    "establishments:transfers": Route(ADMIN_PAGE),
+    "establishments:masks": Route(ADMIN_PAGE, query="diplome=BP-MELEC"),
+    "establishments:masks_reset": Route(ADMIN_PAGE, query="diplome=BP-MELEC"),
+    "establishments:logo": Route(ADMIN_PAGE),
+    "establishments:image_upload": Route(ADMIN_PAGE, lambda objects: ["logo"], method="post"),
+    "establishments:image_delete": Route(ADMIN_PAGE, lambda objects: ["logo"], method="post"),
+    # A has a logo, B none: B's accounts find none.
+    "establishments:image": Route(
+        expect(403, **dict.fromkeys(OF_A - {"inspecteur_actif"}, OK))
+        | {"admin_autre": 404, "chef_autre": 404},
+        lambda objects: ["logo"],
+    ),
+    # The administrator's lists.
+    "directory:divisions": Route(ADMIN_PAGE),
+    "directory:pupils": Route(ADMIN_PAGE),
+    "directory:division_diploma": Route(ADMIN_OBJECT, division, method="post"),
+    "referentials:list": Route(SIGNED_IN),
+    "referentials:detail": Route(SIGNED_IN, lambda objects: ["BP-MELEC"]),
+    "audit:events": Route(AUDIT_PAGE),
+    # Imports.
+    "imports:siecle": Route(ADMIN_PAGE),
+    "imports:history": Route(ADMIN_PAGE),
+    "imports:batch": Route(ADMIN_OBJECT, lambda objects: [objects["siecle_batch"].token]),
+    "imports:confirm": Route(
+        ADMIN_OBJECT, lambda objects: [objects["siecle_batch"].token], method="post"
+    ),
+    "imports:cancel": Route(
+        ADMIN_OBJECT, lambda objects: [objects["siecle_batch"].token], method="post"
+    ),
+    "imports:outside_list": Route(ADMIN_PAGE),
+    "imports:outside_learner_create": Route(ADMIN_PAGE),
+    "imports:outside_learner_edit": Route(ADMIN_OBJECT, lambda objects: [objects["learner"].pk]),
+    "imports:outside_division_create": Route(ADMIN_PAGE),
+    "imports:outside_division_edit": Route(
+        ADMIN_OBJECT, lambda objects: [objects["outside_division"].pk]
+    ),
+    "imports:outside_upload": Route(ADMIN_PAGE),
+    "imports:outside_template_csv": Route(ADMIN_PAGE),
+    "imports:outside_template_xlsx": Route(ADMIN_PAGE),
+    "imports:outside_batch": Route(ADMIN_OBJECT, lambda objects: [objects["outside_batch"].token]),
+    "imports:outside_confirm": Route(
+        ADMIN_OBJECT, lambda objects: [objects["outside_batch"].token], method="post"
+    ),
+    "imports:outside_cancel": Route(
+        ADMIN_OBJECT, lambda objects: [objects["outside_batch"].token], method="post"
+    ),
+    # Inspector access.
+    "inspection:grants": Route(HEADS_PAGE),
+    "inspection:grant_revoke": Route(
+        expect(403, chef=OK, chef_autre=404), lambda objects: [objects["grant"].pk]
+    ),
+    "inspection:consult": Route(
+        expect(403, inspecteur_actif=OK),
+        lambda objects: [objects["establishment"].pk],
+        method="post",
+    ),
+    "inspection:establishment": Route(LIVE_INSPECTORS),
+}
+
+
+def url_names() -> set[str]:
+    """Every named URL of the platform, the operator's admin aside."""
+
+    def walk(patterns, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.app_name == "admin":
+                    continue
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                yield from walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                yield f"{namespace}{pattern.name}"
+
+    return set(walk(get_resolver().url_patterns, ""))
+
+
+@pytest.fixture
+def people(users, establishment, other_establishment):
+    """The shared users, and inspectors in every situation of a grant."""
+    inspectors = {
+        name: UserFactory(username=name.replace("_", "."), inspector=True, last_name=name.upper())
+        for name in (
+            "inspecteur_actif",
+            "inspecteur_expire",
+            "inspecteur_futur",
+            "inspecteur_revoque",
+            "inspecteur_autre",
+        )
+    }
+    chef, chef_b = users["chef"], users["chef_autre"]
+    grants = {
+        "actif": InspectorGrantFactory(
+            establishment=establishment,
+            inspector=inspectors["inspecteur_actif"],
+            note="NOTE-SECRETE-A",
+            granted_by=chef,
+        ),
+        "expire": InspectorGrantFactory(
+            establishment=establishment, inspector=inspectors["inspecteur_expire"], expired=True
+        ),
+        "futur": InspectorGrantFactory(
+            establishment=establishment, inspector=inspectors["inspecteur_futur"], future=True
+        ),
+        "revoque": InspectorGrantFactory(
+            establishment=establishment, inspector=inspectors["inspecteur_revoque"], revoked=True
+        ),
+        "autre": InspectorGrantFactory(
+            establishment=other_establishment,
+            inspector=inspectors["inspecteur_autre"],
+            note="NOTE-SECRETE-B",
+            granted_by=chef_b,
+        ),
+    }
+    return {"users": {**users, **inspectors}, "grants": grants}
+
+
+@pytest.fixture
+def objects(people, establishment, other_establishment, diplomas):
+    """What the URLs with arguments are about: objects of A (and data of B to look for)."""
+    year = school_year_start(today())
+    division_a = DivisionFactory(
+        establishment=establishment,
+        code="DIVA-SECRET",
+        school_year__start_year=year,
+        diploma=diplomas["BP-MELEC"],
+    )
+    pupil = PupilFactory(establishment=establishment, division=division_a, last_name="ZORGLUB")
+    division_b = DivisionFactory(
+        establishment=other_establishment, code="DIVB-SECRET", school_year__start_year=year
+    )
+    PupilFactory(establishment=other_establishment, division=division_b, last_name="MARSUPILAMI")
+    outside_division = DivisionFactory(
+        establishment=establishment,
+        code="APP-A",
+        school_year__start_year=year,
+        source=PupilSource.OUTSIDE_SIECLE,
+    )
+    learner = PupilFactory(
+        establishment=establishment,
+        division=outside_division,
+        source=PupilSource.OUTSIDE_SIECLE,
+        siecle_eleve_id="",
+    )
+    establishment.logo = default_storage.save("etablissements/matrice.png", ContentFile(b"png"))
+    establishment.save(update_fields=["logo"])
+
+    def batch(kind, payload):
+        # A preview whose data changed since (digest): « Confirmer » refuses, with a message.
+        return ImportBatch.objects.create(
+            establishment=establishment,
+            kind=kind,
+            status=BatchStatus.PREVIEW,
+            payload={**payload, "school_year": year, "digest": "perime"},
+        )
+
+    siecle_payload = {
+        "left_on": None,
+        "has_pupils": False,
+        "pupils": [],
+        "structures": [],
+        "has_nomenclature": False,
+        "mef_labels": {},
+        "has_staff": False,
+        "staff": [],
+        "staff_skipped": [],
+    }
+
+    return {
+        "establishment": establishment,
+        "division": division_a,
+        "pupil": pupil,
+        "teacher": people["users"]["enseignant"],
+        "learner": learner,
+        "outside_division": outside_division,
+        "siecle_batch": batch(BatchKind.SIECLE, siecle_payload),
+        "outside_batch": batch(BatchKind.OUTSIDE_SIECLE, {"rows": []}),
+        "grant": people["grants"]["actif"],
+    }
+
+
+@pytest.fixture
+def client_for(people, establishment, other_establishment):
+    def make(profile: str) -> Client:
+        client = Client()
+        if profile == "anonyme":
+            return client
+        client.force_login(
+            people["users"][profile], backend="carnet.accounts.backends.AccountBackend"
+        )
+        if profile.startswith("inspecteur_"):
+            choose(client, other_establishment if profile == "inspecteur_autre" else establishment)
+        return client
+
+    return make
+
+
+def assert_answer(response, expected, login_url: str) -> None:
+    status = response.status_code
+    if expected == LOGIN:
+        assert status == 302 and response.url.startswith(login_url), status
+    elif expected == OK:
+        assert status in (200, 302), status
+        if status == 302:
+            assert not response.url.startswith(login_url), response.url
+    else:
+        assert status == expected
+
+
+def assert_isolated(profile: str, response) -> None:
+    if response.get("Content-Type", "").startswith("text/html"):
+        body = response.content.decode()
+        secrets = ([] if profile in OF_A else list(SECRETS_A)) + (
+            [] if profile in OF_B else list(SECRETS_B)
+        )
+        leaked = [secret for secret in secrets if secret in body]
+        assert leaked == [], (profile, leaked)
+
+
+class TestMatrixCoversEveryUrl:
+    def test_every_url_has_an_entry(self):
+        assert sorted(url_names() - set(ROUTES)) == [], "URLs sans entrée dans ROUTES"
+
+    def test_no_entry_for_a_url_that_is_gone(self):
+        assert sorted(set(ROUTES) - url_names()) == []
+
+    def test_every_profile_is_said(self):
+        assert [
+            name for name, route in ROUTES.items() if set(route.expected) != set(PROFILES)
+        ] == []
+
+
+@pytest.mark.django_db
+class TestMatrix:
+    @pytest.mark.parametrize("profile", PROFILES)
+    @pytest.mark.parametrize("url_name", sorted(ROUTES))
+    def test_answer_and_isolation(self, url_name, profile, objects, client_for):
+        route = ROUTES[url_name]
+        url = reverse(url_name, args=route.args(objects))
+        if route.query:
+            url += "?" + route.query
+        response = getattr(client_for(profile), route.method)(url)
+        assert_answer(response, route.expected[profile], reverse("accounts:login"))
+        assert_isolated(profile, response)
+
+
+@pytest.mark.django_db
+class TestAnswersBesideTheMatrix:
+    def test_settings_entry_redirects_the_administrator_to_the_first_tab(self, admin_client_a):
+        response = admin_client_a.get(reverse("establishments:settings"))
+        assert response.status_code == 302
+        assert response.url == reverse("establishments:identity")
+
+    def test_unknown_referential_is_not_found(self, users, client_of, diplomas):
+        unknown = reverse("referentials:detail", args=["INCONNU"])
+        assert client_of(users["enseignant"]).get(unknown).status_code == 404
+
+    def test_division_of_a_in_a_query_is_not_found_for_b(self, users, client_of, objects):
+        url = reverse("directory:pupils") + f"?division={objects['division'].pk}"
+        assert client_of(users["administrateur"]).get(url).status_code == 200
+        assert client_of(users["admin_autre"]).get(url).status_code == 404
+
+    def test_malformed_division_id_is_not_found(self, admin_client_a):
+        response = admin_client_a.get(reverse("directory:pupils") + "?division=abc")
+        assert response.status_code == 404
+
+    def test_refused_posts_change_nothing(self, users, client_of, objects):
+        teacher = objects["teacher"]
+        for profile in ("chef", "enseignant", "apprenant", "operateur", "admin_autre"):
+            client_of(users[profile]).post(
+                reverse("accounts:user_active", args=[teacher.pk]), {"active": "0"}
+            )
+            client_of(users[profile]).post(
+                reverse("accounts:pupil_access_generate", args=[objects["division"].pk])
+            )
+        teacher.refresh_from_db()
+        assert teacher.is_active
+        assert not objects["division"].pupils.filter(user__isnull=False).exists()
+
+    def test_platform_admin_is_open_to_the_operator(self, users, client_of):
+        assert client_of(users["operateur"]).get("/plateforme/").status_code == 200
+
+    def test_platform_admin_is_closed_to_establishment_accounts(self, users, client_of):
+        response = client_of(users["administrateur"]).get("/plateforme/")
+        assert response.status_code == 302
+        assert "/plateforme/login/" in response.url

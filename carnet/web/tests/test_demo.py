@@ -1,0 +1,81 @@
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+from django.test import RequestFactory
+
+from carnet.accounts.models import User
+from carnet.core.identifiers import uai_problem
+from carnet.core.profiles import Profile
+from carnet.directory.models import Division, Pupil, SchoolYear, StaffMember
+from carnet.establishments.models import Establishment
+from carnet.web.demo import DEMO_PASSWORD, DEMO_UAI
+
+
+@pytest.mark.django_db
+class TestDemo:
+    def test_builds_the_demo_establishment_and_prints_one_login_per_profile(self, diplomas, capsys):
+        call_command("load_demo", "--force")
+        out = capsys.readouterr().out
+        establishment = Establishment.objects.get(uai=DEMO_UAI)
+        assert uai_problem(establishment.uai) is None and establishment.identity_complete
+        divisions = Division.objects.of(establishment)
+        assert divisions.count() == 3
+        assert {d.diploma.code for d in divisions} == {"BP-MELEC", "CAP-ELEC"}
+        pupils = Pupil.objects.of(establishment)
+        assert pupils.count() == 60
+        assert pupils.filter(ine__isnull=True).count() == 3
+        assert StaffMember.objects.of(establishment).filter(function="ENS").count() == 6
+        for profile in Profile:
+            if profile == Profile.OPERATOR:
+                continue
+            user = User.objects.filter(profile=profile).first()
+            assert user.username in out
+            request = RequestFactory().post("/connexion/")
+            assert authenticate(request, username=user.username, password=DEMO_PASSWORD) is not None
+        assert DEMO_PASSWORD in out
+
+    def test_running_it_twice_changes_nothing(self, diplomas):
+        call_command("load_demo", "--force")
+        counts = (Pupil.objects.count(), Division.objects.count(), User.objects.count())
+        call_command("load_demo", "--force")
+        assert (Pupil.objects.count(), Division.objects.count(), User.objects.count()) == counts
+
+    def test_refused_outside_development_without_force(self, diplomas):
+        with pytest.raises(CommandError, match="DEBUG"):
+            call_command("load_demo")
+        assert not Establishment.objects.filter(uai=DEMO_UAI).exists()
+
+    def test_never_takes_over_a_real_account(self, diplomas, users):
+        real = users["enseignant"]
+        real.username = "sophie.perrin"  # a demo login
+        real.save()
+        with pytest.raises(CommandError, match="appartient déjà à un autre compte"):
+            call_command("load_demo", "--force")
+        real.refresh_from_db()
+        assert real.establishment.uai == "0442953W"
+        assert not Establishment.objects.filter(uai=DEMO_UAI).exists()
+
+    def test_a_new_school_year_moves_the_demo_without_leftovers(self, diplomas, monkeypatch):
+        call_command("load_demo", "--force")
+        monkeypatch.setattr(
+            "carnet.web.demo.school_year_current",
+            lambda: SchoolYear.objects.get_or_create(start_year=2099)[0],
+        )
+        call_command("load_demo", "--force")
+        divisions = Division.objects.filter(establishment__uai=DEMO_UAI)
+        assert divisions.count() == 3
+        assert set(divisions.values_list("school_year__start_year", flat=True)) == {2099}
+        assert Pupil.objects.filter(division__isnull=True).count() == 0
+
+    def test_the_demo_inspector_and_teachers_have_something_to_see(self, diplomas):
+        from carnet.inspection.models import InspectorGrant
+
+        call_command("load_demo", "--force")
+        call_command("load_demo", "--force")
+        grant = InspectorGrant.objects.get(inspector__username="alain.besson")
+        assert grant.is_live() and grant.establishment.uai == DEMO_UAI
+        teacher = StaffMember.objects.get(user__username="sophie.perrin")
+        assert teacher.divisions.count() == 2
+        from carnet.directory.selectors import first_import_done
+
+        assert first_import_done(establishment=grant.establishment)  # « Nouvel enseignant »
