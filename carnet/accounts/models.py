@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 
+from carnet.accounts.enums import DisabledReason
 from carnet.core.profiles import ESTABLISHMENT_PROFILES, Profile
 from carnet.core.tenancy import TenantQuerySet
 
@@ -37,6 +38,13 @@ class User(AbstractUser):
 
     # Set with every temporary password: the user chooses their own at the next sign-in.
     must_change_password = models.BooleanField("doit changer son mot de passe", default=False)
+    # Once a head of establishment (by hand or by an STS import), always protected as one:
+    # its credentials never reach the administrator's screen, whatever its profile now.
+    was_head = models.BooleanField("a été chef d'établissement", default=False)
+    # Why ``is_active`` is False (carnet.accounts.enums.DisabledReason); "" when active.
+    disabled_reason = models.CharField(
+        "raison de la désactivation", max_length=20, choices=DisabledReason.choices, blank=True
+    )
 
     objects = CarnetUserManager()
 
@@ -81,6 +89,14 @@ class User(AbstractUser):
             raise ValidationError(
                 {"establishment": "Ce profil n'appartient à aucun établissement."}
             )
+
+    def save(self, *args, **kwargs):
+        # Once a head, always protected as one (bulk writes of the imports set it themselves).
+        if self.profile == Profile.HEAD and not self.was_head:
+            self.was_head = True
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "was_head"}
+        super().save(*args, **kwargs)
 
     @property
     def display_name(self) -> str:
