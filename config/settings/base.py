@@ -100,6 +100,12 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Same backend, with SQLite's real parameter limit (see carnet/db/sqlite3/base.py).
     DATABASES["default"]["ENGINE"] = "carnet.db.sqlite3"
+    # Every transaction takes the write lock when it begins (BEGIN IMMEDIATE): two requests
+    # writing at once are served one after the other, instead of the second failing with
+    # « database is locked » when it tries to write (a double « Confirmer l'import »).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
