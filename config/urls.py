@@ -13,6 +13,8 @@ urlpatterns = [
     path("", include("carnet.audit.urls")),
     path("", include("carnet.imports.urls")),
     path("", include("carnet.inspection.urls")),
+    path("", include("carnet.scenarios.urls")),
+    path("", include("carnet.evaluations.urls")),
     path("plateforme/", admin.site.urls),
 ]
 

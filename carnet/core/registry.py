@@ -95,3 +95,24 @@ class ListTab:
 
 def list_tabs(page: str) -> list[ListTab]:
     return sorted((t for t in declared("LIST_TABS") if t.page == page), key=lambda t: t.order)
+
+
+@dataclass(frozen=True)
+class PageBlock:
+    """A section an app adds to a page of another app (the scenario's page shows its
+    evaluations: carnet.evaluations declares it, carnet.scenarios knows nothing of it).
+
+    The page says where blocks go with ``{% page_blocks "scenarios.detail" scenario %}``
+    (carnet/core/templatetags/carnet.py); ``context(request, obj)`` returns the template's
+    context, or None to show nothing; ``permission`` is checked on ``obj``.
+    """
+
+    page: str
+    template: str
+    context: Callable
+    permission: str | None = None
+    order: int = 100
+
+
+def page_blocks(page: str) -> list[PageBlock]:
+    return sorted((b for b in declared("PAGE_BLOCKS") if b.page == page), key=lambda b: b.order)

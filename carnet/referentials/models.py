@@ -125,3 +125,35 @@ class ExamUnit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.label}"
+
+
+class ScaleLevel(models.Model):
+    """A level of the diploma's evaluation scale (data of the référentiel, never of the code).
+
+    ``value`` places the level in averages (1 « Non maîtrisé » … 4 « Bien maîtrisé »); a level
+    without value (« Absent », « Dispensé ») is recorded and shown but counts for nothing.
+    « Non évalué » is no level at all: nothing is recorded.
+    """
+
+    diploma = models.ForeignKey(Diploma, on_delete=models.CASCADE, related_name="scale")
+    code = models.CharField(max_length=20)
+    label = models.CharField(max_length=100)
+    # The key that enters it in the entry grid (« 1 », « a »…).
+    key = models.CharField("touche", max_length=1)
+    value = models.PositiveSmallIntegerField("valeur", null=True, blank=True)
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        verbose_name = "niveau de l'échelle"
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["diploma", "code"], name="unique_scale_code"),
+            models.UniqueConstraint(fields=["diploma", "key"], name="unique_scale_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.label}" if self.value is not None else self.label
+
+    @property
+    def counts(self) -> bool:
+        return self.value is not None

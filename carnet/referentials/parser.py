@@ -48,6 +48,29 @@ class UnitData:
 
 
 @dataclass(frozen=True)
+class ScaleLevelData:
+    code: str
+    label: str
+    key: str
+    # The level's value (1…4) in averages; None: recorded but counts for nothing (Absent).
+    value: int | None
+
+
+# The national scale (livret scolaire, LSL) with « Absent » and « Dispensé », for the files
+# that give none. « Non évalué » is not a level: it records nothing (key « n » or Delete).
+DEFAULT_SCALE = (
+    ScaleLevelData("1", "Non maîtrisé", "1", 1),
+    ScaleLevelData("2", "Insuffisamment maîtrisé", "2", 2),
+    ScaleLevelData("3", "Maîtrisé", "3", 3),
+    ScaleLevelData("4", "Bien maîtrisé", "4", 4),
+    ScaleLevelData("absent", "Absent", "a", None),
+    ScaleLevelData("dispense", "Dispensé", "d", None),
+)
+# Keys the entry grid keeps for itself: « n » (non évalué).
+RESERVED_KEYS = {"n"}
+
+
+@dataclass(frozen=True)
 class ReferentialData:
     code: str
     cfd: str
@@ -60,6 +83,7 @@ class ReferentialData:
     competencies: tuple[CompetencyData, ...] = ()
     attitudes: tuple[AttitudeData, ...] = ()
     units: tuple[UnitData, ...] = ()
+    scale: tuple[ScaleLevelData, ...] = DEFAULT_SCALE
 
 
 @dataclass
@@ -243,6 +267,8 @@ def parse_referential(content: bytes) -> ParseResult:
             )
         )
 
+    scale = _scale(raw, problems) if "echelle" in raw else DEFAULT_SCALE
+
     for kind, items in (
         ("compétence", competencies),
         ("activité", activities),
@@ -271,5 +297,43 @@ def parse_referential(content: bytes) -> ParseResult:
             competencies=tuple(competencies),
             attitudes=tuple(attitudes),
             units=tuple(units),
+            scale=scale,
         )
     )
+
+
+def _scale(raw: dict, problems: list[str]) -> tuple[ScaleLevelData, ...]:
+    """« echelle »: the levels of the diploma's scale, in order (DEFAULT_SCALE when absent)."""
+    levels = []
+    for index, item in enumerate(_list(raw, "echelle", "Échelle", problems), start=1):
+        here = f"Échelle, niveau n° {index}"
+        if not isinstance(item, dict):
+            problems.append(f"{here} : objet attendu.")
+            continue
+        code = _text(item, "code", here, problems)
+        key = _text(item, "touche", here, problems)
+        value = item.get("valeur")
+        if key and (len(key) != 1 or not (key.isascii() and key.isalnum()) or key != key.lower()):
+            problems.append(f"{here} : « touche » doit être un chiffre ou une lettre minuscule.")
+        elif key in RESERVED_KEYS:
+            problems.append(f"{here} : la touche « {key} » est réservée à « Non évalué ».")
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            problems.append(f"{here} : « valeur » doit être un entier, ou null.")
+            value = None
+        elif value is not None and not 0 <= value <= 100:
+            problems.append(f"{here} : « valeur » doit être comprise entre 0 et 100.")
+        levels.append(
+            ScaleLevelData(
+                code, _text(item, "intitule", here, problems, max_length=100), key, value
+            )
+        )
+    if not any(level.value is not None for level in levels):
+        problems.append("Échelle : au moins un niveau doit avoir une valeur.")
+    for name, values in (
+        ("code", [level.code for level in levels]),
+        ("touche", [level.key for level in levels]),
+        ("valeur", [level.value for level in levels if level.value is not None]),
+    ):
+        for value in sorted({str(v) for v in values if values.count(v) > 1}):
+            problems.append(f"Échelle : {name} en double : {value}.")
+    return tuple(levels)

@@ -38,6 +38,7 @@ def diploma_detail(code: str) -> Diploma | None:
             ),
             Prefetch("competencies", queryset=Competency.objects.prefetch_related("criteria")),
             "attitudes",
+            "scale",
             Prefetch(
                 "units",
                 queryset=ExamUnit.objects.prefetch_related(

@@ -2,7 +2,9 @@
 
 from enum import StrEnum
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 
 from carnet.referentials.models import (
     Activity,
@@ -11,6 +13,7 @@ from carnet.referentials.models import (
     Criterion,
     Diploma,
     ExamUnit,
+    ScaleLevel,
     Task,
 )
 from carnet.referentials.parser import ReferentialData
@@ -36,7 +39,15 @@ def _sync(model, parent_filter: dict, rows: list[tuple[str, dict]], key: str = "
             obj.save()
         result[value] = obj
     if existing:
-        model.objects.filter(pk__in=[obj.pk for obj in existing.values()]).delete()
+        try:
+            model.objects.filter(pk__in=[obj.pk for obj in existing.values()]).delete()
+        except ProtectedError:
+            gone = ", ".join(sorted(str(value) for value in existing))
+            raise ValidationError(
+                f"Ce fichier retire du référentiel des éléments déjà utilisés par des scénarios "
+                f"ou des évaluations ({model._meta.verbose_name} : {gone}) : rien n'a été "
+                "chargé. Gardez-les dans le fichier."
+            ) from None
     return result
 
 
@@ -103,4 +114,15 @@ def referential_load(*, data: ReferentialData) -> LoadOutcome:
     )
     for unit in data.units:
         units[unit.code].competencies.set([competencies[c] for c in unit.competencies])
+    _sync(
+        ScaleLevel,
+        {"diploma": diploma},
+        [
+            (
+                level.code,
+                {"label": level.label, "key": level.key, "value": level.value, "position": i},
+            )
+            for i, level in enumerate(data.scale, 1)
+        ],
+    )
     return outcome

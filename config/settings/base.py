@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "carnet.imports",
     "carnet.documents",
     "carnet.inspection",
+    "carnet.scenarios",
+    "carnet.evaluations",
     # The top floor: home pages, main menu, demo (imports the apps above).
     "carnet.web",
 ]

@@ -1,6 +1,11 @@
 """Template tags shared by every app's pages."""
 
+import rules
 from django import template
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from carnet.core import registry
 
 register = template.Library()
 
@@ -15,3 +20,19 @@ def pagination(context, page_obj=None, label: str | None = None, extra_query: st
         "label": label or context.get("pagination_label") or "Pagination",
         "extra_query": extra_query if extra_query is not None else context.get("extra_query", ""),
     }
+
+
+@register.simple_tag(takes_context=True)
+def page_blocks(context, page: str, obj=None):
+    """The sections other apps add to this page for ``obj`` (carnet.core.registry.PageBlock),
+    each shown only to whoever holds its permission on ``obj``."""
+    request = context["request"]
+    parts = []
+    for block in registry.page_blocks(page):
+        if block.permission and not rules.has_perm(block.permission, request.user, obj):
+            continue
+        block_context = block.context(request, obj)
+        if block_context is None:
+            continue
+        parts.append(render_to_string(block.template, block_context, request=request))
+    return mark_safe("".join(parts))

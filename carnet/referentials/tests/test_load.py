@@ -265,7 +265,7 @@ class TestReferentialPages:
         assert "Aucun référentiel n'est chargé sur la plateforme." in page_text(response)
 
     def test_detail(self, teacher_client, diplomas, django_assert_max_num_queries):
-        with django_assert_max_num_queries(12):
+        with django_assert_max_num_queries(13):  # + the scale
             response = teacher_client.get(reverse("referentials:detail", args=["BP-MELEC"]))
         assert response.status_code == 200
         text = page_text(response)
@@ -324,3 +324,15 @@ class TestDuplicateDiplomaInOneRun:
         with pytest.raises(CommandError, match="Le diplôme BP-MELEC est décrit par plusieurs"):
             call_command("load_referentiel", str(MELEC), str(copy), stdout=StringIO())
         assert not Diploma.objects.exists()
+
+
+@pytest.mark.django_db
+class TestScaleLoading:
+    def test_the_scale_is_loaded_and_shown(self, diplomas, teacher_client):
+        melec = diplomas["BP-MELEC"]
+        assert [(s.code, s.value) for s in melec.scale.all()] == [
+            ("1", 1), ("2", 2), ("3", 3), ("4", 4), ("absent", None), ("dispense", None)
+        ]  # fmt: skip
+        page = teacher_client.get(reverse("referentials:detail", args=["BP-MELEC"]))
+        assert "Bien maîtrisé" in page.content.decode()
+        assert "Non évalué" in page.content.decode()

@@ -331,3 +331,62 @@ class TestWrongTypes:
         data = minimal()
         data["activites"][0]["taches"][0]["autonomie"] = 1
         assert refused(encode(data)) == ["Tâche T1 : « autonomie » doit être un texte."]
+
+
+class TestScale:
+    def test_the_national_scale_by_default(self):
+        scale = parse_referential(MELEC.read_bytes()).referential.scale
+        assert [(s.code, s.label, s.key, s.value) for s in scale] == [
+            ("1", "Non maîtrisé", "1", 1),
+            ("2", "Insuffisamment maîtrisé", "2", 2),
+            ("3", "Maîtrisé", "3", 3),
+            ("4", "Bien maîtrisé", "4", 4),
+            ("absent", "Absent", "a", None),
+            ("dispense", "Dispensé", "d", None),
+        ]
+
+    def test_a_file_gives_its_own_scale(self):
+        echelle = [
+            {"code": "A", "intitule": "Acquis", "touche": "2", "valeur": 2},
+            {"code": "EC", "intitule": "En cours", "touche": "1", "valeur": 1},
+            {"code": "abs", "intitule": "Absent", "touche": "a", "valeur": None},
+        ]
+        scale = parse_referential(encode(minimal(echelle=echelle))).referential.scale
+        assert [(s.code, s.key, s.value) for s in scale] == [
+            ("A", "2", 2),
+            ("EC", "1", 1),
+            ("abs", "a", None),
+        ]
+
+    @pytest.mark.parametrize(
+        ("echelle", "message"),
+        [
+            ("1234", "« echelle » doit être une liste"),
+            ([{"code": "1", "intitule": "Un", "touche": "n", "valeur": 1}], "réservée"),
+            ([{"code": "1", "intitule": "Un", "touche": "11", "valeur": 1}], "« touche »"),
+            ([{"code": "1", "intitule": "Un", "touche": "A", "valeur": 1}], "minuscule"),
+            ([{"code": "1", "intitule": "Un", "touche": "1", "valeur": "1"}], "un entier"),
+            ([{"code": "1", "intitule": "Un", "touche": "1", "valeur": True}], "un entier"),
+            ([{"code": "1", "intitule": "Un", "touche": "1", "valeur": 500}], "entre 0 et 100"),
+            ([{"code": "a", "intitule": "Absent", "touche": "a", "valeur": None}], "au moins un"),
+            (
+                [
+                    {"code": "1", "intitule": "Un", "touche": "1", "valeur": 1},
+                    {"code": "1", "intitule": "Deux", "touche": "2", "valeur": 2},
+                ],
+                "code en double : 1",
+            ),
+            (
+                [
+                    {"code": "1", "intitule": "Un", "touche": "1", "valeur": 1},
+                    {"code": "2", "intitule": "Deux", "touche": "1", "valeur": 2},
+                ],
+                "touche en double : 1",
+            ),
+            ([{"intitule": "Un", "touche": "1", "valeur": 1}], "« code » est obligatoire"),
+            (["1"], "objet attendu"),
+        ],
+    )
+    def test_malformed_scales_are_refused(self, echelle, message):
+        problems = refused(encode(minimal(echelle=echelle)))
+        assert any(message in problem for problem in problems), problems

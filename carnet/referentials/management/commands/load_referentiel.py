@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -35,7 +36,12 @@ class Command(BaseCommand):
         if failures:
             # Nothing is loaded when one file is wrong.
             raise CommandError("Aucun référentiel chargé.\n" + "\n".join(failures))
-        with transaction.atomic():
-            outcomes = [(name, data, referential_load(data=data)) for name, data in parsed]
+        try:
+            with transaction.atomic():
+                outcomes = [(name, data, referential_load(data=data)) for name, data in parsed]
+        except ValidationError as refused:
+            raise CommandError(
+                "Aucun référentiel chargé.\n" + "\n".join(refused.messages)
+            ) from None
         for name, data, outcome in outcomes:
             self.stdout.write(f"{data.code} ({data.title}) : {outcome} — {name}")
