@@ -3,6 +3,7 @@
 from django.db.models import Q
 
 from carnet.accounts.selectors import head_account
+from carnet.core.search import name_order
 from carnet.directory.enums import PupilStatus
 from carnet.directory.models import Pupil
 from carnet.establishments.enums import ContextField
@@ -26,7 +27,7 @@ def pupils_without_ine(*, establishment: Establishment):
         .filter(status=PupilStatus.ACTIVE)
         .filter(Q(ine__isnull=True) | Q(ine=""))
         .select_related("division")
-        .order_by("last_name", "first_name", "pk")
+        .order_by(*name_order("last_name", "first_name"))
     )
 
 

@@ -29,6 +29,7 @@ from carnet.audit.diff import audit_changes
 from carnet.audit.enums import AuditAction
 from carnet.audit.services import actor_label, audit_event_record
 from carnet.core.identifiers import ine_problem, normalize_ine
+from carnet.core.search import name_order
 from carnet.directory.enums import OutsideStatus, PupilSource, PupilStatus, StructureKind
 from carnet.directory.models import Division, Pupil, SchoolYear
 from carnet.directory.school_years import school_year_current, school_year_start
@@ -92,7 +93,7 @@ def outside_learners(*, establishment):
         Pupil.objects.of(establishment)
         .filter(source=OUTSIDE)
         .select_related("division__school_year")
-        .order_by("last_name", "first_name", "pk")
+        .order_by(*name_order("last_name", "first_name"))
     )
 
 

@@ -45,7 +45,7 @@ def users_list(request, tab: str = "enseignants"):
     contributed = {t.key: t for t in list_tabs("accounts.users")}
     if tab not in USER_TABS and tab not in contributed:
         raise Http404
-    search = session_search(request, "users")
+    search = session_search(request, f"users:{tab}")
     if search is None:
         return redirect("accounts:users_tab", tab=tab)
     establishment = request.establishment
