@@ -71,11 +71,12 @@ def most_marks(text: str) -> int:
 
 
 def name_problem(text: str) -> str:
-    """Why a cleaned name is refused ("" when it is not)."""
+    """Why a cleaned name is refused ("" when it is not), to follow « le nom est refusé : »;
+    the caller says how to fix it (retype it, or correct it in SIECLE)."""
     if most_marks(text) > MAX_MARKS:
         return (
-            f"une même lettre porte plus de {MAX_MARKS} accents ou signes diacritiques "
-            "(texte déformé) : retapez le nom avec ses seuls accents"
+            f"une même lettre y porte plus de {MAX_MARKS} accents ou signes diacritiques "
+            "(texte déformé)"
         )
     return ""
 
