@@ -13,7 +13,7 @@ from carnet.core.text import fold
 from carnet.directory.enums import PupilStatus, StructureKind
 from carnet.directory.models import Division, Pupil, StaffMember
 from carnet.directory.school_years import school_year_start
-from carnet.directory.selectors import first_import_done
+from carnet.directory.selectors import first_import_done, pupil_name_order
 
 # key → (label, profile listed (None: staff without account), order among the tabs; other
 # apps add theirs: carnet.core.registry.ListTab, page "accounts.users").
@@ -156,5 +156,5 @@ def division_pupils(*, division):
     return (
         Pupil.objects.filter(division=division)
         .select_related("user")
-        .order_by("status", *name_order("last_name", "first_name"))
+        .order_by("status", *pupil_name_order())
     )

@@ -45,7 +45,14 @@ def clean_text(value) -> str:
     """One line of visible text: invisible characters dropped, white space collapsed, NFC."""
     if value is None:
         return ""
-    text = unicodedata.normalize("NFC", str(value))
+    text = str(value)
+    if text.isprintable():
+        # Nothing invisible, no space but « » (the usual case: fast, same result).
+        text = " ".join(text.split())
+        return (
+            text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+        )
+    text = unicodedata.normalize("NFC", text)
     kept = []
     for char in text:
         if _is_space(char):

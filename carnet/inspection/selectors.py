@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from carnet.core.search import FoldedSortKey, words_match
+from carnet.core.search import Folded, Sorted, words_match
 from carnet.directory.enums import PupilStatus, StructureKind
 from carnet.directory.models import Division
 from carnet.directory.school_years import school_year_start
@@ -49,7 +49,7 @@ def grants_live_for(*, inspector, today: datetime.date | None = None) -> list[In
         InspectorGrant.objects.live(today)
         .filter(inspector=inspector)
         .select_related("establishment")
-        .order_by(FoldedSortKey("establishment__name"), "establishment__uai", "pk")
+        .order_by(Sorted(Folded("establishment__name")), "establishment__uai", "pk")
     )
 
 

@@ -20,10 +20,10 @@ from carnet.accounts.services import (
 )
 from carnet.core.params import id_param
 from carnet.core.permissions import establishment_permission_required
-from carnet.core.search import name_order
 from carnet.core.tenancy import get_scoped_or_404
 from carnet.directory.enums import PupilStatus, StructureKind
 from carnet.directory.models import Division, Pupil
+from carnet.directory.selectors import pupil_name_order
 from carnet.documents.credentials import CredentialCard, credentials_pdf
 
 access_required = establishment_permission_required("accounts.manage_pupil_access")
@@ -107,7 +107,7 @@ def reset(request, pk: int):
     current = _division(request, pk)
     pupils = Pupil.objects.filter(division=current).select_related("user")
     if request.POST.get("tous") == "1":
-        chosen = list(pupils.order_by(*name_order("last_name", "first_name")))
+        chosen = list(pupils.order_by(*pupil_name_order()))
     else:
         pupil_id = id_param(request.POST.get("pupil"))
         chosen = list(pupils.filter(pk=pupil_id)) if pupil_id is not None else []

@@ -82,6 +82,19 @@ class TestCleanText:
         # Nothing visible is lost.
         assert visible(cleaned) == visible(value)
 
+    @given(ANY_TEXT)
+    @example("Le\u0301a  MARTIN")
+    @example("\u00a0é\u0301")
+    def test_same_as_the_plain_definition(self, value):
+        """The fast path for printable text gives what the definition gives."""
+        text = unicodedata.normalize("NFC", value)
+        kept = "".join(
+            " " if c.isspace() else c
+            for c in text
+            if c.isspace() or unicodedata.category(c) not in {"Cc", "Cf", "Cs", "Co"}
+        )
+        assert clean_text(value) == unicodedata.normalize("NFC", " ".join(kept.split()))
+
 
 class TestCleanName:
     def test_three_marks_on_a_letter_are_accepted_four_are_refused(self):

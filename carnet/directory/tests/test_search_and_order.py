@@ -3,9 +3,24 @@ apostrophes/hyphens; names come in French order. Same on SQLite and PostgreSQL."
 
 import pytest
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from carnet.core.tests.html import soup
+from carnet.core.text import NameRefused, clean_name, fold
+from carnet.directory.models import Pupil
 from carnet.directory.tests.factories import DivisionFactory, PupilFactory
+
+
+def _cleaned(text: str) -> str:
+    try:
+        return clean_name(text)[:100]
+    except NameRefused:
+        return ""
+
+
+# Names as forms and imports leave them (cleaned), up to the column's 100 characters.
+NAMES = st.text(min_size=1, max_size=100).map(_cleaned).filter(bool)
 
 DIVISIONS = reverse("directory:divisions")
 PUPILS = reverse("directory:pupils")
@@ -111,3 +126,28 @@ class TestDivisionSearch:
         page = admin_client_a.get(DIVISIONS)
         assert soup(page).find("input", attrs={"name": "q"})["value"] == ""
         assert column(page) == ["1MELEC"]
+
+
+@pytest.mark.django_db
+class TestStoredKeys:
+    """The keys are the database's (generated columns): whatever writes the row."""
+
+    @settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(last=NAMES, first=NAMES)
+    def test_equal_to_python_fold_on_every_kind_of_write(self, establishment, last, first):
+        pupil = PupilFactory(establishment=establishment, last_name=last, first_name=first)
+        assert keys(pupil) == (fold(last), fold(first))
+        Pupil.objects.filter(pk=pupil.pk).update(last_name=first)
+        assert keys(pupil) == (fold(first), fold(first))
+        pupil.last_name, pupil.first_name = "CŒUR", last
+        Pupil.objects.bulk_update([pupil], ["last_name", "first_name"])
+        assert keys(pupil) == ("coeur", fold(last))
+        [created] = Pupil.objects.bulk_create(
+            [Pupil(establishment=establishment, last_name=last, first_name="Léa")]
+        )
+        assert keys(created) == (fold(last), "lea")
+        Pupil.objects.filter(pk__in=[pupil.pk, created.pk]).delete()
+
+
+def keys(pupil) -> tuple[str, str]:
+    return Pupil.objects.values_list("last_name_key", "first_name_key").get(pk=pupil.pk)
