@@ -12,3 +12,9 @@ def id_param(value) -> int | None:
     if isinstance(value, str) and _ID.fullmatch(value):
         return int(value)
     return None
+
+
+def page_param(request) -> int:
+    """The page asked as ``?page=3`` (ASCII digits), else 1 — for ``Paginator.get_page``,
+    which would read « ٣ » as 3; past the last page it gives the last one."""
+    return id_param(request.GET.get("page")) or 1

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from carnet.core.params import id_param
+from carnet.core.params import id_param, page_param
 from carnet.core.permissions import establishment_permission_required
 from carnet.core.search import session_search
 from carnet.core.tenancy import get_scoped_or_404
@@ -37,7 +37,7 @@ def divisions(request):
         request,
         "directory/divisions.html",
         {
-            "page_obj": paginator.get_page(request.GET.get("page")),
+            "page_obj": paginator.get_page(page_param(request)),
             "search": search,
             "diplomas": diplomas_list(),
         },
@@ -65,7 +65,7 @@ def pupils(request):
         request,
         "directory/pupils.html",
         {
-            "page_obj": paginator.get_page(request.GET.get("page")),
+            "page_obj": paginator.get_page(page_param(request)),
             "search": search,
             "division": division,
             "status": status,

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from carnet.core.forms import NameField, TextLineField, add_service_errors
+from carnet.core.params import page_param
 from carnet.core.permissions import establishment_permission_required
 from carnet.core.tenancy import get_scoped_or_404
 from carnet.core.uploads import upload_limit
@@ -157,7 +158,7 @@ def _learner_initial(learner: Pupil) -> dict:
 def learners(request):
     establishment = request.establishment
     page = Paginator(outside_learners(establishment=establishment), LEARNERS_PER_PAGE).get_page(
-        request.GET.get("page")
+        page_param(request)
     )
     return render(
         request,
@@ -214,7 +215,7 @@ def _batch(request, token: str) -> ImportBatch:
 @imports_required
 def batch_view(request, token: str):
     batch = _batch(request, token)
-    page = Paginator(batch.changes, CHANGES_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(batch.changes, CHANGES_PER_PAGE).get_page(page_param(request))
     pupils = batch.counts.get("pupils", {})
     divisions = batch.counts.get("divisions", {})
     count_rows = [

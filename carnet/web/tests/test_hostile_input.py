@@ -58,6 +58,14 @@ class TestIdsAreAsciiDigits:
         client = client_of(users["chef"]) if url == reverse("audit:events") else admin_client_a
         assert client.get(url, {"page": value}).status_code == 200
 
+    def test_a_page_number_in_other_digits_is_the_first_page(self, admin_client_a, establishment):
+        for n in range(30):
+            PupilFactory(establishment=establishment, last_name=f"E{n:02d}")
+        first = soup(admin_client_a.get(PUPILS)).select("tbody tr")
+        second = soup(admin_client_a.get(PUPILS, {"page": "2"})).select("tbody tr")
+        arabic = soup(admin_client_a.get(PUPILS, {"page": "٢"})).select("tbody tr")
+        assert len(second) == 5 and arabic == first
+
 
 @pytest.mark.django_db
 class TestNulBytes:
