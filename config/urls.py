@@ -18,5 +18,6 @@ urlpatterns = [
     path("plateforme/", admin.site.urls),
 ]
 
+handler400 = "carnet.core.errors.bad_request"
 handler403 = "carnet.core.errors.forbidden"
 handler404 = "carnet.core.errors.not_found"

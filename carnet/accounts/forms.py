@@ -5,6 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, Pa
 from django.contrib.auth.hashers import check_password
 
 from carnet.accounts.models import User
+from carnet.core.forms import NameField, TextLineField
 from carnet.directory.enums import Civility
 from carnet.directory.models import Division
 
@@ -46,8 +47,8 @@ class StaffAccountForm(forms.Form):
     civility = forms.ChoiceField(
         label="Civilité", choices=[("", "—"), *Civility.choices], required=False
     )
-    last_name = forms.CharField(label="Nom", max_length=100)
-    first_name = forms.CharField(label="Prénom", max_length=100)
+    last_name = NameField(label="Nom", max_length=100)
+    first_name = NameField(label="Prénom", max_length=100)
     birth_date = forms.DateField(
         label="Date de naissance",
         required=False,
@@ -62,7 +63,7 @@ class StaffAccountForm(forms.Form):
             "prenom.nom@ac-lyon.fr."
         },
     )
-    discipline = forms.CharField(label="Discipline enseignée", max_length=100, required=False)
+    discipline = TextLineField(label="Discipline enseignée", max_length=100, required=False)
     divisions = DivisionsField(
         label="Classes",
         queryset=Division.objects.none(),

@@ -2,16 +2,18 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, Value
+from django.db.models.functions import Replace
 from django.urls import reverse
 
-from carnet.accounts.logins import fold
 from carnet.accounts.models import User
 from carnet.core.profiles import Profile
+from carnet.core.search import Folded, name_order, words_match
+from carnet.core.text import fold
 from carnet.directory.enums import PupilStatus, StructureKind
 from carnet.directory.models import Division, Pupil, StaffMember
 from carnet.directory.school_years import school_year_start
-from carnet.directory.selectors import first_import_done
+from carnet.directory.selectors import first_import_done, pupil_name_order
 
 # key → (label, profile listed (None: staff without account), order among the tabs; other
 # apps add theirs: carnet.core.registry.ListTab, page "accounts.users").
@@ -46,23 +48,18 @@ def users_of(*, establishment, profile: Profile, search: str = ""):
                 queryset=Division.objects.only("code", "school_year_id").order_by("code"),
             )
         )
-        .order_by("last_name", "first_name", "pk")
+        .order_by(*name_order("last_name", "first_name"))
     )
-    for word in search.split():
-        queryset = queryset.filter(
-            Q(last_name__icontains=word)
-            | Q(first_name__icontains=word)
-            | Q(username__icontains=word)
-            | Q(email__icontains=word)
-        )
-    return queryset
+    return queryset.filter(words_match(search, "last_name", "first_name", "username", "email"))
 
 
 def staff_without_account(*, establishment, search: str = ""):
-    queryset = StaffMember.objects.of(establishment).filter(user__isnull=True)
-    for word in search.split():
-        queryset = queryset.filter(Q(last_name__icontains=word) | Q(first_name__icontains=word))
-    return queryset.order_by("last_name", "first_name", "pk")
+    return (
+        StaffMember.objects.of(establishment)
+        .filter(user__isnull=True)
+        .filter(words_match(search, "last_name", "first_name"))
+        .order_by(*name_order("last_name", "first_name"))
+    )
 
 
 @dataclass(frozen=True)
@@ -104,21 +101,27 @@ def head_account(*, establishment) -> User | None:
     return User.objects.of(establishment).filter(profile=Profile.HEAD, is_active=True).first()
 
 
+def _squeezed(field: str):
+    """The field folded, spaces dropped: « Da Silva » and « DASILVA » are alike."""
+    return Replace(Folded(field), Value(" "), Value(""))
+
+
+def _no_space(name: str) -> str:
+    return fold(name).replace(" ", "")
+
+
 def similar_people(*, establishment, first_name: str, last_name: str, birth_date) -> list:
-    """Staff who look like the person being created: the same names, whatever the case and
-    accents (« DUPRE » typed, « Dupré » imported), and the same birth date when both have one.
-    Compared in Python: SQLite's case folding stops at ASCII."""
-    last, first = fold(last_name), fold(first_name)
-    candidates = StaffMember.objects.of(establishment).only(
-        "last_name", "first_name", "birth_date", "function", "source"
+    """Staff who look like the person being created: the same names, whatever the case,
+    accents, apostrophes, hyphens and spaces (« DUPRE » typed, « Dupré » imported), and the
+    same birth date when both have one. Compared by the database (one query)."""
+    same_birth = Q(birth_date__isnull=True) | Q(birth_date=birth_date) if birth_date else Q()
+    return list(
+        StaffMember.objects.of(establishment)
+        .alias(last=_squeezed("last_name"), first=_squeezed("first_name"))
+        .filter(same_birth, last=_no_space(last_name), first=_no_space(first_name))
+        .only("last_name", "first_name", "birth_date", "function", "source")
+        .order_by(*name_order("last_name", "first_name"))
     )
-    return [
-        member
-        for member in candidates
-        if fold(member.last_name) == last
-        and fold(member.first_name) == first
-        and (not birth_date or not member.birth_date or member.birth_date == birth_date)
-    ]
 
 
 def current_divisions(*, establishment, today):
@@ -153,5 +156,5 @@ def division_pupils(*, division):
     return (
         Pupil.objects.filter(division=division)
         .select_related("user")
-        .order_by("status", "last_name", "first_name", "pk")
+        .order_by("status", *pupil_name_order())
     )

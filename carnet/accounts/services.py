@@ -34,6 +34,7 @@ from carnet.core.profiles import Profile
 from carnet.directory.enums import PupilStatus, StaffFunction, StaffSource
 from carnet.directory.models import Pupil, StaffMember
 from carnet.directory.school_years import school_year_start
+from carnet.directory.selectors import pupil_name_order
 
 TEMPORARY_HASHER = TemporaryPasswordHasher.algorithm
 
@@ -298,7 +299,7 @@ def pupils_access_generate(*, division, actor) -> list[IssuedCredential]:
     pupils = list(
         Pupil.objects.select_for_update()
         .filter(division=division, status=PupilStatus.ACTIVE, user__isnull=True)
-        .order_by("last_name", "first_name", "pk")
+        .order_by(*pupil_name_order())
     )
     created = users_bulk_create(
         establishment=division.establishment,

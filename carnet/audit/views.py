@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from carnet.audit.selectors import audit_events_of
+from carnet.core.params import page_param
 from carnet.core.permissions import establishment_permission_required
 
 
@@ -11,5 +12,5 @@ from carnet.core.permissions import establishment_permission_required
 def events(request):
     paginator = Paginator(audit_events_of(establishment=request.establishment), 30)
     return render(
-        request, "audit/events.html", {"page_obj": paginator.get_page(request.GET.get("page"))}
+        request, "audit/events.html", {"page_obj": paginator.get_page(page_param(request))}
     )

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from carnet.core.search import folded_key
 from carnet.core.tenancy import TenantManager
 from carnet.core.validators import validate_ine
 from carnet.directory.enums import (
@@ -122,6 +123,10 @@ class Pupil(models.Model):
         blank=True,
         related_name="pupil",
     )
+    # Search and French-order keys (carnet.core.search), kept by the database on every
+    # write: the imports' bulk_create/bulk_update need not compute them.
+    last_name_key = folded_key("last_name", "nom (clé de recherche)")
+    first_name_key = folded_key("first_name", "prénom (clé de recherche)")
 
     objects = TenantManager()
 

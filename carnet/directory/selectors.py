@@ -1,10 +1,21 @@
 """Reads of the directory (divisions, pupils, staff), always of one establishment."""
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 
+from carnet.core.search import name_order, words_match
 from carnet.directory.enums import PupilSource, PupilStatus, StaffFunction, StructureKind
 from carnet.directory.models import Division, Pupil, StaffMember
 from carnet.directory.school_years import school_year_start
+
+
+def pupil_name_order() -> list:
+    """Pupils in French order (last name, first name), on their stored keys."""
+    return name_order(F("last_name_key"), F("first_name_key"))
+
+
+def pupil_words_match(search: str) -> Q:
+    """Pupils whose names hold every word of ``search`` (folded), or whose INE it is."""
+    return words_match(search, F("last_name_key"), F("first_name_key"), exact=("ine",))
 
 
 def establishment_has_pupils(*, establishment) -> bool:
@@ -23,18 +34,14 @@ def divisions_list(*, establishment, search: str = ""):
                 "group_pupils", filter=Q(group_pupils__status=PupilStatus.ACTIVE), distinct=True
             ),
         )
-        .order_by("-school_year__start_year", "code")
+        .order_by("-school_year__start_year", *name_order("code"))
     )
-    if search:
-        queryset = queryset.filter(Q(code__icontains=search) | Q(label__icontains=search))
-    return queryset
+    return queryset.filter(words_match(search, "code", "label"))
 
 
 def pupils_list(*, establishment, search: str = "", division=None, status: str = ""):
     queryset = (
-        Pupil.objects.of(establishment)
-        .select_related("division")
-        .order_by("last_name", "first_name", "pk")
+        Pupil.objects.of(establishment).select_related("division").order_by(*pupil_name_order())
     )
     if division is not None and division.kind == StructureKind.GROUP:
         queryset = queryset.filter(groups=division)
@@ -42,11 +49,7 @@ def pupils_list(*, establishment, search: str = "", division=None, status: str =
         queryset = queryset.filter(division=division)
     if status in PupilStatus.values:
         queryset = queryset.filter(status=status)
-    for word in search.split():
-        queryset = queryset.filter(
-            Q(last_name__icontains=word) | Q(first_name__icontains=word) | Q(ine__iexact=word)
-        )
-    return queryset
+    return queryset.filter(pupil_words_match(search))
 
 
 def pupil_counts(*, establishment) -> dict[str, int]:

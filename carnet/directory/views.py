@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from carnet.core.params import id_param, page_param
 from carnet.core.permissions import establishment_permission_required
 from carnet.core.search import session_search
 from carnet.core.tenancy import get_scoped_or_404
@@ -36,7 +37,7 @@ def divisions(request):
         request,
         "directory/divisions.html",
         {
-            "page_obj": paginator.get_page(request.GET.get("page")),
+            "page_obj": paginator.get_page(page_param(request)),
             "search": search,
             "diplomas": diplomas_list(),
         },
@@ -50,11 +51,11 @@ def pupils(request):
     if search is None:
         return redirect(request.get_full_path())
     division = None
-    division_id = request.GET.get("division", "")
-    if division_id:
-        if not division_id.isdigit():
+    if "division" in request.GET and request.GET["division"] != "":
+        division_id = id_param(request.GET["division"])
+        if division_id is None:
             raise Http404
-        division = get_scoped_or_404(Division, request.establishment, pk=int(division_id))
+        division = get_scoped_or_404(Division, request.establishment, pk=division_id)
     status = request.GET.get("statut", PupilStatus.ACTIVE)
     queryset = pupils_list(
         establishment=request.establishment, search=search, division=division, status=status
@@ -64,7 +65,7 @@ def pupils(request):
         request,
         "directory/pupils.html",
         {
-            "page_obj": paginator.get_page(request.GET.get("page")),
+            "page_obj": paginator.get_page(page_param(request)),
             "search": search,
             "division": division,
             "status": status,

@@ -3,6 +3,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
+from carnet.core.forms import NameField, TextLineField
 from carnet.core.identifiers import normalize_uai, uai_problem
 from carnet.establishments.enums import ContextField, ImageKind
 from carnet.establishments.models import Establishment
@@ -22,6 +23,8 @@ class IdentityForm(forms.ModelForm):
     class Meta:
         model = Establishment
         fields = ["name", "uai", "address", "postal_code", "city", "academie", "phone", "email"]
+        # Invisible characters dropped; a deformed name refused (carnet.core.forms).
+        field_classes = {"name": NameField, "address": TextLineField, "city": TextLineField}
         labels = {
             "name": "Nom de l'établissement",
             "uai": "Code UAI (RNE)",
@@ -142,7 +145,7 @@ class MaskForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for position, field in enumerate(ContextField, start=1):
-            self.fields[field.value] = forms.CharField(
+            self.fields[field.value] = TextLineField(
                 label=f"Champ {position}",
                 help_text=f"Intitulé par défaut : « {field.label} »",
                 max_length=150,

@@ -5,6 +5,7 @@ from django.db.models import Q
 from carnet.accounts.selectors import head_account
 from carnet.directory.enums import PupilStatus
 from carnet.directory.models import Pupil
+from carnet.directory.selectors import pupil_name_order
 from carnet.establishments.enums import ContextField
 from carnet.establishments.models import EntryMaskLabel, Establishment
 
@@ -26,7 +27,7 @@ def pupils_without_ine(*, establishment: Establishment):
         .filter(status=PupilStatus.ACTIVE)
         .filter(Q(ine__isnull=True) | Q(ine=""))
         .select_related("division")
-        .order_by("last_name", "first_name", "pk")
+        .order_by(*pupil_name_order())
     )
 
 

@@ -14,6 +14,7 @@ from carnet.audit.diff import audit_changes
 from carnet.audit.enums import AuditAction
 from carnet.audit.services import audit_event_record
 from carnet.core.identifiers import cnil_problem, normalize_cnil, normalize_uai
+from carnet.core.text import clean_text, name_problem
 from carnet.establishments.enums import Academie, ContextField, ImageKind
 from carnet.establishments.images import clean_image
 from carnet.establishments.models import EntryMaskLabel, Establishment
@@ -48,10 +49,12 @@ def establishment_create(
     """
     problems: list[str] = []
     establishment = Establishment(
-        uai=normalize_uai(uai), name=name.strip(), email=email.strip(), academie=academie
+        uai=normalize_uai(uai), name=clean_text(name), email=email.strip(), academie=academie
     )
     if not establishment.name:
         problems.append("Le nom de l'établissement est obligatoire.")
+    elif problem := name_problem(establishment.name):
+        problems.append(f"Le nom de l'établissement est refusé : {problem}.")
     try:
         establishment.full_clean()
     except ValidationError as exc:

@@ -32,6 +32,7 @@ from carnet.core.identifiers import ine_problem, normalize_ine
 from carnet.directory.enums import OutsideStatus, PupilSource, PupilStatus, StructureKind
 from carnet.directory.models import Division, Pupil, SchoolYear
 from carnet.directory.school_years import school_year_current, school_year_start
+from carnet.directory.selectors import pupil_name_order
 from carnet.imports.enums import BatchKind, BatchStatus
 from carnet.imports.models import ImportBatch
 from carnet.imports.parsers.common import Problem, error
@@ -92,7 +93,7 @@ def outside_learners(*, establishment):
         Pupil.objects.of(establishment)
         .filter(source=OUTSIDE)
         .select_related("division__school_year")
-        .order_by("last_name", "first_name", "pk")
+        .order_by(*pupil_name_order())
     )
 
 

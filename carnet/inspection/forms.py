@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from carnet.core.forms import NameField, TextLineField
 from carnet.inspection.models import school_year_end
 
 
@@ -25,13 +26,13 @@ class GrantOpenForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         error_messages={"invalid": "Saisissez une adresse électronique valide."},
     )
-    first_name = forms.CharField(
+    first_name = NameField(
         label="Prénom",
         max_length=150,
         required=False,
         help_text="Seulement pour un inspecteur qui n'a pas encore de compte.",
     )
-    last_name = forms.CharField(
+    last_name = NameField(
         label="Nom",
         max_length=150,
         required=False,
@@ -44,7 +45,7 @@ class GrantOpenForm(forms.Form):
     ends_on = _date_field(
         "Date de fin", "Au plus tard le 31 août, fin de l'année scolaire de la date de début."
     )
-    note = forms.CharField(
+    note = TextLineField(
         label="Note",
         max_length=200,
         required=False,

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from carnet.core.search import Folded, Sorted, words_match
 from carnet.directory.enums import PupilStatus, StructureKind
 from carnet.directory.models import Division
 from carnet.directory.school_years import school_year_start
@@ -48,7 +49,7 @@ def grants_live_for(*, inspector, today: datetime.date | None = None) -> list[In
         InspectorGrant.objects.live(today)
         .filter(inspector=inspector)
         .select_related("establishment")
-        .order_by("establishment__name", "establishment__uai", "pk")
+        .order_by(Sorted(Folded("establishment__name")), "establishment__uai", "pk")
     )
 
 
@@ -86,15 +87,11 @@ def school_year_label(today: datetime.date | None = None) -> str:
 def inspector_grants(*, establishment, search: str = ""):
     """Inspectors granted access to the establishment, for the administrator's list (the head
     manages them)."""
-    queryset = (
+    return (
         InspectorGrant.objects.of(establishment)
         .select_related("inspector", "granted_by")
+        .filter(
+            words_match(search, "inspector__last_name", "inspector__first_name", "inspector__email")
+        )
         .order_by("-starts_on", "-pk")
     )
-    for word in search.split():
-        queryset = queryset.filter(
-            Q(inspector__last_name__icontains=word)
-            | Q(inspector__first_name__icontains=word)
-            | Q(inspector__email__icontains=word)
-        )
-    return queryset

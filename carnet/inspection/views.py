@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from carnet.core.forms import add_service_errors
+from carnet.core.params import page_param
 from carnet.core.permissions import establishment_permission_required
 from carnet.core.tenancy import get_scoped_or_404
 from carnet.establishments.models import Establishment
@@ -53,9 +54,7 @@ def _grants_page(request, form):
             "form": form,
             "live": lists.live,
             "future": lists.future,
-            "closed_page": Paginator(lists.closed, CLOSED_PER_PAGE).get_page(
-                request.GET.get("page")
-            ),
+            "closed_page": Paginator(lists.closed, CLOSED_PER_PAGE).get_page(page_param(request)),
         },
     )
 

@@ -15,6 +15,10 @@ def diplomas_with_counts():
 
 
 def diploma_by_code(code: str) -> Diploma | None:
+    """The diploma of that code, or None (also for a code no diploma can have: NUL bytes,
+    which PostgreSQL would refuse to compare)."""
+    if not isinstance(code, str) or not code or "\x00" in code:
+        return None
     return Diploma.objects.filter(code=code).first()
 
 

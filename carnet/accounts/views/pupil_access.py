@@ -18,10 +18,12 @@ from carnet.accounts.services import (
     pupils_password_reset,
     user_set_active,
 )
+from carnet.core.params import id_param
 from carnet.core.permissions import establishment_permission_required
 from carnet.core.tenancy import get_scoped_or_404
 from carnet.directory.enums import PupilStatus, StructureKind
 from carnet.directory.models import Division, Pupil
+from carnet.directory.selectors import pupil_name_order
 from carnet.documents.credentials import CredentialCard, credentials_pdf
 
 access_required = establishment_permission_required("accounts.manage_pupil_access")
@@ -105,10 +107,10 @@ def reset(request, pk: int):
     current = _division(request, pk)
     pupils = Pupil.objects.filter(division=current).select_related("user")
     if request.POST.get("tous") == "1":
-        chosen = list(pupils.order_by("last_name", "first_name", "pk"))
+        chosen = list(pupils.order_by(*pupil_name_order()))
     else:
-        pupil_id = request.POST.get("pupil", "")
-        chosen = list(pupils.filter(pk=int(pupil_id))) if pupil_id.isdigit() else []
+        pupil_id = id_param(request.POST.get("pupil"))
+        chosen = list(pupils.filter(pk=pupil_id)) if pupil_id is not None else []
     with transaction.atomic():
         issued = pupils_password_reset(division=current, pupils=chosen, actor=request.user)
         if issued:

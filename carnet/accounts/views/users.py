@@ -28,6 +28,7 @@ from carnet.accounts.services import (
     user_password_reset,
     user_set_active,
 )
+from carnet.core.params import page_param
 from carnet.core.permissions import establishment_permission_required
 from carnet.core.profiles import Profile
 from carnet.core.registry import list_tabs
@@ -45,7 +46,7 @@ def users_list(request, tab: str = "enseignants"):
     contributed = {t.key: t for t in list_tabs("accounts.users")}
     if tab not in USER_TABS and tab not in contributed:
         raise Http404
-    search = session_search(request, "users")
+    search = session_search(request, f"users:{tab}")
     if search is None:
         return redirect("accounts:users_tab", tab=tab)
     establishment = request.establishment
@@ -59,7 +60,7 @@ def users_list(request, tab: str = "enseignants"):
             rows = staff_without_account(establishment=establishment, search=search)
         else:
             rows = users_of(establishment=establishment, profile=profile, search=search)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(rows, PAGE_SIZE).get_page(page_param(request))
     if profile in (Profile.TEACHER, Profile.HEAD):
         for user in page:
             user.state = account_state(user)

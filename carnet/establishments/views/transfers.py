@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from carnet.core.forms import add_service_errors
+from carnet.core.params import page_param
 from carnet.establishments.forms import TransfersForm
 from carnet.establishments.selectors import pupils_without_ine
 from carnet.establishments.services import establishment_update_transfers
@@ -30,7 +31,7 @@ def transfers(request):
             }
         )
         paginator = Paginator(pupils_without_ine(establishment=establishment), PAGE_SIZE)
-        pupils = paginator.get_page(request.GET.get("page"))
+        pupils = paginator.get_page(page_param(request))
         return render_tab(request, "transferts", {"form": form, "pupils_page": pupils})
 
     if request.method == "GET":

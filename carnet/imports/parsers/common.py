@@ -12,6 +12,8 @@ from enum import StrEnum
 
 from lxml import etree
 
+from carnet.core.text import clean_text
+
 
 class Level(StrEnum):
     ERROR = "error"  # the whole import is refused
@@ -219,17 +221,22 @@ def iter_elements(
 
 
 def children_text(element: etree._Element) -> dict[str, str]:
-    """Text of each direct child, by tag (the first one of a tag), whitespace collapsed."""
+    """Text of each direct child, by tag (the first one of a tag), cleaned (``clean_text``:
+    invisible characters dropped, white space collapsed)."""
     result: dict[str, str] = {}
     for child in element:
         if isinstance(child.tag, str) and child.tag not in result:
-            result[child.tag] = " ".join(child.text.split()) if child.text else ""
+            result[child.tag] = clean_text(child.text)
     return result
 
 
 def text_of(element: etree._Element, path: str) -> str:
-    value = element.findtext(path)
-    return " ".join(value.split()) if value else ""
+    return clean_text(element.findtext(path))
+
+
+def attribute_of(element: etree._Element, name: str) -> str:
+    """An attribute, cleaned as texts are (``clean_text``)."""
+    return clean_text(element.get(name))
 
 
 _FRENCH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")

@@ -28,6 +28,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from carnet.core.identifiers import ine_problem, normalize_ine
+from carnet.core.text import clean_text, name_problem, spreadsheet_row
 from carnet.imports.parsers.common import Problem, error, warning, xml_prolog
 
 MAX_ROWS = 5_000  # learners (non-empty lines under the header)
@@ -375,7 +376,8 @@ def _text(value) -> str:
         return str(int(value))
     if isinstance(value, datetime.datetime | datetime.date):
         return value.strftime("%d/%m/%Y")
-    return " ".join(str(value).split())
+    # Invisible characters dropped, white space collapsed (carnet.core.text).
+    return clean_text(value)
 
 
 def _columns(name: str, header: list, problems: list[Problem]) -> dict[str, int] | None:
@@ -464,9 +466,25 @@ def _row(
         return cells[index] if index is not None and index < len(cells) else None
 
     last_name, first_name = _text(cell("last_name")), _text(cell("first_name"))
+    errors = []
+    for key, value, label in (
+        ("last_name", last_name, "le nom"),
+        ("first_name", first_name, "le prénom"),
+    ):
+        problem = name_problem(value)
+        if problem:
+            errors.append(
+                error(
+                    "name_refused",
+                    f"Ligne {line}, colonne « {COLUMNS[key][0]} » : {label} est refusé : "
+                    f"{problem}. Retapez-le avec ses seuls accents dans le fichier.",
+                )
+            )
+    if errors:
+        problems.extend(errors)
+        return None
     who = f"{last_name} {first_name}".strip() or "nom et prénom absents"
     prefix = f"Ligne {line} ({who})"
-    errors = []
     if not last_name:
         errors.append(error("missing_value", f"{prefix} : le nom est obligatoire."))
     if not first_name:
@@ -619,8 +637,9 @@ def template_csv() -> bytes:
     ]
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(TEMPLATE_HEADER)
-    writer.writerow(example)
+    # Exports go through spreadsheet_safe: no cell may start a formula.
+    writer.writerow(spreadsheet_row(TEMPLATE_HEADER))
+    writer.writerow(spreadsheet_row(example))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -630,8 +649,8 @@ def template_xlsx() -> bytes:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "Apprenants"
-    sheet.append(TEMPLATE_HEADER)
-    sheet.append(list(TEMPLATE_EXAMPLE))
+    sheet.append(spreadsheet_row(TEMPLATE_HEADER))
+    sheet.append(spreadsheet_row(TEMPLATE_EXAMPLE))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet["C2"].number_format = "DD/MM/YYYY"

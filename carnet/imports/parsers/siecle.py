@@ -8,8 +8,10 @@ import datetime
 from dataclasses import dataclass, field, replace
 
 from carnet.core.identifiers import ine_problem, normalize_ine
+from carnet.core.text import name_problem
 from carnet.imports.parsers.common import (
     Problem,
+    attribute_of,
     children_text,
     error,
     iter_elements,
@@ -131,7 +133,7 @@ def parse_pupils(content: bytes, name: str) -> PupilsFile:
         if tag == "PARAMETRES":
             header = _header(element, problems, name)
         elif tag == "ELEVE":
-            record = _pupil(element, problems)
+            record = _pupil(element, problems, name)
             if record is None:
                 continue
             if record.eleve_id in pupils:
@@ -168,7 +170,7 @@ def parse_pupils(content: bytes, name: str) -> PupilsFile:
     return PupilsFile(header=header, pupils=records, problems=problems)
 
 
-def _pupil(element, problems: list[Problem]) -> PupilRecord | None:
+def _pupil(element, problems: list[Problem], name: str) -> PupilRecord | None:
     eleve_id = (element.get("ELEVE_ID") or "").strip()
     fields = children_text(element)
     last_name = fields.get("NOM_DE_FAMILLE") or fields.get("NOM", "")
@@ -187,6 +189,18 @@ def _pupil(element, problems: list[Problem]) -> PupilRecord | None:
             )
         )
         return None
+    for value, label in ((last_name, "le nom de famille"), (first_name, "le prénom")):
+        problem = name_problem(value)
+        if problem:
+            problems.append(
+                error(
+                    "name_refused",
+                    f"Élève n° {eleve_id} (ligne {element.sourceline} du fichier {name}) : "
+                    f"{label} est refusé : {problem}. Corrigez-le dans SIECLE, puis exportez "
+                    "de nouveau le fichier.",
+                )
+            )
+            return None
     raw_ine = normalize_ine(fields.get("ID_NATIONAL") or fields.get("INE_RNIE", ""))
     ine = raw_ine
     if raw_ine and ine_problem(raw_ine):
@@ -266,7 +280,7 @@ def parse_structures(content: bytes, name: str) -> StructuresFile:
         if element.tag == "PARAMETRES":
             header = _header(element, problems, name)
             continue
-        code = (element.get("CODE_STRUCTURE") or "").strip()
+        code = attribute_of(element, "CODE_STRUCTURE")
         if not code:
             continue
         if element.tag == "DIVISION":

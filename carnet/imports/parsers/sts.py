@@ -3,9 +3,11 @@
 import datetime
 from dataclasses import dataclass, field
 
+from carnet.core.text import name_problem
 from carnet.imports.parsers.common import (
     FileRefused,
     Problem,
+    attribute_of,
     error,
     iter_elements,
     parse_iso_date,
@@ -86,7 +88,7 @@ def parse_sts(content: bytes, name: str) -> StsFile:
             four_digits = len(value) == 4 and value.isascii() and value.isdigit()
             year = int(value) if four_digits else None
         elif tag == "INDIVIDU" and parent_tag == "INDIVIDUS":
-            record = _individual(element, problems)
+            record = _individual(element, problems, name)
             if record is None:
                 continue
             if record.sts_id in seen_ids:
@@ -104,7 +106,7 @@ def parse_sts(content: bytes, name: str) -> StsFile:
             else:
                 skipped.append(record)
         elif tag in ("DIVISION", "GROUPE") and parent_tag in ("DIVISIONS", "GROUPES"):
-            code = (element.get("CODE") or "").strip()
+            code = attribute_of(element, "CODE")
             if not code:
                 continue
             mefs = tuple(
@@ -143,7 +145,7 @@ def parse_sts(content: bytes, name: str) -> StsFile:
     )
 
 
-def _individual(element, problems: list[Problem]) -> StaffRecord | None:
+def _individual(element, problems: list[Problem], name: str) -> StaffRecord | None:
     sts_id = (element.get("ID") or "").strip()
     last_name = text_of(element, "NOM_USAGE") or text_of(element, "NOM_PATRONYMIQUE")
     first_name = text_of(element, "PRENOM")
@@ -156,6 +158,18 @@ def _individual(element, problems: list[Problem]) -> StaffRecord | None:
             )
         )
         return None
+    for value, label in ((last_name, "le nom"), (first_name, "le prénom")):
+        problem = name_problem(value)
+        if problem:
+            problems.append(
+                error(
+                    "name_refused",
+                    f"Personnel n° {sts_id} (ligne {element.sourceline} du fichier {name}) : "
+                    f"{label} est refusé : {problem}. Corrigez-le dans STS-web, puis exportez "
+                    "de nouveau le fichier.",
+                )
+            )
+            return None
     birth_text = text_of(element, "DATE_NAISSANCE")
     try:
         birth_date = parse_iso_date(birth_text)

@@ -16,7 +16,8 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from carnet.core.forms import add_service_errors
+from carnet.core.forms import NameField, TextLineField, add_service_errors
+from carnet.core.params import page_param
 from carnet.core.permissions import establishment_permission_required
 from carnet.core.tenancy import get_scoped_or_404
 from carnet.core.uploads import upload_limit
@@ -82,8 +83,8 @@ class DivisionChoiceField(forms.ModelChoiceField):
 
 
 class LearnerForm(forms.Form):
-    last_name = forms.CharField(label="Nom", max_length=100)
-    first_name = forms.CharField(label="Prénom", max_length=100)
+    last_name = NameField(label="Nom", max_length=100)
+    first_name = NameField(label="Prénom", max_length=100)
     birth_date = forms.DateField(
         label="Date de naissance",
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
@@ -122,13 +123,13 @@ class LearnerForm(forms.Form):
 
 
 class DivisionForm(forms.Form):
-    code = forms.CharField(
+    code = TextLineField(
         label="Code",
         max_length=30,
         help_text="Par exemple CAP1-APP : c'est ce code qu'indique la colonne « Division » "
         "des fichiers importés.",
     )
-    label = forms.CharField(label="Libellé", max_length=150, required=False)
+    label = TextLineField(label="Libellé", max_length=150, required=False)
     diploma = forms.ModelChoiceField(
         label="Diplôme préparé",
         queryset=Diploma.objects.order_by("level", "title"),
@@ -157,7 +158,7 @@ def _learner_initial(learner: Pupil) -> dict:
 def learners(request):
     establishment = request.establishment
     page = Paginator(outside_learners(establishment=establishment), LEARNERS_PER_PAGE).get_page(
-        request.GET.get("page")
+        page_param(request)
     )
     return render(
         request,
@@ -214,7 +215,7 @@ def _batch(request, token: str) -> ImportBatch:
 @imports_required
 def batch_view(request, token: str):
     batch = _batch(request, token)
-    page = Paginator(batch.changes, CHANGES_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(batch.changes, CHANGES_PER_PAGE).get_page(page_param(request))
     pupils = batch.counts.get("pupils", {})
     divisions = batch.counts.get("divisions", {})
     count_rows = [

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from carnet.core.params import page_param
 from carnet.core.permissions import establishment_permission_required
 from carnet.core.tenancy import get_scoped_or_404
 from carnet.core.uploads import upload_limit
@@ -61,7 +62,7 @@ def batch_view(request, token: str):
     kinds = sorted({c["kind"] for c in changes})
     if kind in kinds:
         changes = [c for c in changes if c["kind"] == kind]
-    page = Paginator(changes, CHANGES_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(changes, CHANGES_PER_PAGE).get_page(page_param(request))
     rows = [
         (COUNT_LABELS[kind], [(COUNT_LABELS[a], batch.counts[kind].get(a, 0)) for a in actions])
         for kind, actions in COUNT_ORDER.items()
@@ -108,6 +109,6 @@ def batch_cancel(request, token: str):
 @imports_required
 def history(request):
     page = Paginator(import_batches(establishment=request.establishment), 20).get_page(
-        request.GET.get("page")
+        page_param(request)
     )
     return render(request, "imports/history.html", {"page_obj": page})
