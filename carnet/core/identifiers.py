@@ -107,8 +107,8 @@ def cnil_problem(value: str, *, register_reference: bool = False) -> str | None:
     if CNIL_NUMBER.match(reference):
         return None
     return (
-        f"Le numéro de déclaration CNIL « {reference} » n'est pas valide : il comporte 6 à 8 "
+        f"Le numéro de déclaration CNIL « {reference} » n'est pas valide : il comporte 6 à 8 "
         "chiffres, éventuellement suivis d'une version (par exemple 1929152 v0). Si votre "
-        "établissement inscrit ce traitement dans son registre RGPD, cochez « Il s'agit d'une "
-        "référence du registre RGPD de l'établissement »."
+        "établissement inscrit ce traitement dans son registre RGPD, cochez « Il s'agit d'une "
+        "référence du registre RGPD de l'établissement »."
     )

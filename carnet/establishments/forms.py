@@ -12,7 +12,7 @@ POSTAL_CODE = re.compile(r"^\d{5}$")
 
 
 class IdentityForm(forms.ModelForm):
-    """Tab « Etablissement ». Changing the UAI while pupils exist needs a confirmation."""
+    """Tab « Établissement ». Changing the UAI while pupils exist needs a confirmation."""
 
     confirm_uai_change = forms.BooleanField(
         required=False,
@@ -66,7 +66,7 @@ class IdentityForm(forms.ModelForm):
         value = self.cleaned_data.get("postal_code", "").strip()
         if value and not POSTAL_CODE.match(value):
             raise ValidationError(
-                f"Le code postal « {value} » n'est pas valide : saisissez 5 chiffres "
+                f"Le code postal « {value} » n'est pas valide : saisissez 5 chiffres "
                 "(par exemple 69003)."
             )
         return value
@@ -76,7 +76,7 @@ class IdentityForm(forms.ModelForm):
         digits = re.sub(r"[\s.\-]", "", value)
         if value and not PHONE.match(digits):
             raise ValidationError(
-                f"Le numéro de téléphone « {value} » n'est pas valide : saisissez 10 chiffres "
+                f"Le numéro de téléphone « {value} » n'est pas valide : saisissez 10 chiffres "
                 "(par exemple 04 72 00 00 00) ou un numéro international (+33 4 72 00 00 00)."
             )
         return value
@@ -95,7 +95,7 @@ class IdentityForm(forms.ModelForm):
                 f"Vous allez remplacer le code UAI {self.original_uai} par {uai} alors que des "
                 "élèves sont déjà enregistrés. Les prochains fichiers SIECLE devront porter le "
                 "nouveau code. Cochez la case de confirmation puis cliquez de nouveau sur "
-                "« Valider ».",
+                "« Valider ».",
                 code="confirm_uai_change",
             )
         return cleaned
@@ -144,7 +144,7 @@ class MaskForm(forms.Form):
         for position, field in enumerate(ContextField, start=1):
             self.fields[field.value] = forms.CharField(
                 label=f"Champ {position}",
-                help_text=f"Intitulé par défaut : « {field.label} »",
+                help_text=f"Intitulé par défaut : « {field.label} »",
                 max_length=150,
                 error_messages={
                     "required": (

@@ -91,7 +91,7 @@ def establishment_create(
 def establishment_update_identity(
     *, establishment: Establishment, data: dict, actor: User
 ) -> dict[str, list[str]]:
-    """Save the identity (tab « Etablissement »). Returns the changes, also written to the audit."""
+    """Save the identity (tab « Établissement »). Returns the changes, also written to the audit."""
     locked = Establishment.objects.select_for_update().get(pk=establishment.pk)
     before = {field: getattr(locked, field) for field in IDENTITY_FIELDS}
     for field in IDENTITY_FIELDS:
@@ -166,7 +166,7 @@ def entry_mask_update(
         label = " ".join((labels.get(field.value) or "").split())
         if not label:
             errors[field.value] = (
-                f"L'intitulé du champ « {field.label} » ne peut pas être vide : saisissez un "
+                f"L'intitulé du champ « {field.label} » ne peut pas être vide : saisissez un "
                 "intitulé ou réinitialisez le masque."
             )
         cleaned[field] = label

@@ -2,7 +2,18 @@
 
 from django import template
 
+from carnet.core.french import count
+
 register = template.Library()
+
+
+@register.filter
+def nombre(value, nouns: str) -> str:
+    """A count in French: ``{{ n|nombre:"élève" }}`` → « 0 élève », « 1 élève », « 2 élèves »;
+    an irregular plural after a comma: ``{{ n|nombre:"accès inspecteur,accès inspecteur" }}``.
+    The number and its noun are joined by a non-breaking space."""
+    singular, _, plural_form = nouns.partition(",")
+    return count(int(value or 0), singular, plural_form or None)
 
 
 @register.inclusion_tag("includes/_pagination.html", takes_context=True)

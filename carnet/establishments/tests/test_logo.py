@@ -251,7 +251,7 @@ class TestUploadRefused:
         response = post_image(admin_client_a, "logo", data, "photo.jpg")
         assert errors_of(soup(response), "logo") == (
             "Le fichier pèse plus de 2 Mo, la taille maximale. "
-            "Réduisez l'image avant de la télécharger."
+            "Réduisez l'image avant de la déposer."
         )
         assert stored_files() == []
 

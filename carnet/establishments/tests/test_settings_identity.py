@@ -1,4 +1,4 @@
-"""Paramètres › Etablissement: the identity form, its checks, confirmation, audit."""
+"""Paramètres › Établissement: the identity form, its checks, confirmation, audit."""
 
 import pytest
 from django.urls import reverse
@@ -34,9 +34,9 @@ class TestIdentityTab:
     def test_page_shows_tabs_warning_and_labelled_fields(self, admin_client_a):
         page = soup(admin_client_a.get(URL))
         tabs = [a.get_text(strip=True) for a in page.select("nav.tabs a")]
-        assert tabs == ["Etablissement", "Transferts", "Masque de saisie", "Logo"]
+        assert tabs == ["Établissement", "Transferts", "Masque de saisie", "Logo"]
         assert page.select_one('nav.tabs a[aria-current="page"]').get_text(strip=True) == (
-            "Etablissement"
+            "Établissement"
         )
         warning = page.find(string=lambda s: s and "seront nécessaires" in s).parent.get_text()
         assert "nom, l'adresse électronique et le code UAI" in warning
