@@ -16,6 +16,15 @@ def nombre(value, nouns: str) -> str:
     return count(int(value or 0), singular, plural_form or None)
 
 
+@register.filter
+def fields_in_error(form) -> list:
+    """The bound fields of ``form`` that have errors, in the form's order (the error summary
+    above a form lists them all, each a link to its field)."""
+    if not form or not getattr(form, "errors", None):
+        return []
+    return [field for field in form if field.errors]
+
+
 @register.inclusion_tag("includes/_pagination.html", takes_context=True)
 def pagination(context, page_obj=None, label: str | None = None, extra_query: str | None = None):
     """Previous/next links of a paginated list: ``{% pagination %}`` (the page's ``page_obj``),
