@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from carnet.core.identifiers import normalize_uai, uai_problem
 from carnet.establishments.enums import ContextField, ImageKind
 from carnet.establishments.models import Establishment
+from carnet.establishments.services import transfers_problem
 
 PHONE = re.compile(r"^(?:\+\d{2,3}|0)\d{9}$")
 POSTAL_CODE = re.compile(r"^\d{5}$")
@@ -50,16 +51,29 @@ class IdentityForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.has_pupils = has_pupils
         self.original_uai = self.instance.uai
+        # Once set, the name cannot be emptied (the service refuses it too).
+        self.fields["name"].required = bool(self.instance.name)
+        self.fields["name"].error_messages["required"] = Establishment.NAME_CLEARED
         self.needs_uai_confirmation = False
         self.fields["email"].error_messages["invalid"] = (
             "Saisissez une adresse électronique valide, par exemple ce.0693046L@ac-lyon.fr."
         )
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data.get("name", "").split())
+        problem = self.instance.name_problem(name)
+        if problem:
+            raise ValidationError(problem)
+        return name
 
     def clean_uai(self) -> str:
         uai = normalize_uai(self.cleaned_data.get("uai", ""))
         problem = uai_problem(uai)
         if problem:
             raise ValidationError(problem)
+        # Said with the other fields' problems, not after them (the service checks it again).
+        if Establishment.objects.filter(uai=uai).exclude(pk=self.instance.pk).exists():
+            raise ValidationError(Establishment._meta.get_field("uai").error_messages["unique"])
         return uai
 
     def clean_postal_code(self) -> str:
@@ -124,6 +138,19 @@ class TransfersForm(forms.Form):
 
     def clean_enabled(self) -> bool:
         return self.cleaned_data["enabled"] == "oui"
+
+    def clean(self):
+        """The number's problem is said even when « Oui »/« Non » is not chosen yet."""
+        cleaned = super().clean()
+        if "cnil_number" not in self.errors:
+            problem = transfers_problem(
+                cnil_number=cleaned.get("cnil_number", ""),
+                register_reference=cleaned.get("register_reference", False),
+                enabled=cleaned.get("enabled", False),
+            )
+            if problem:
+                self.add_error("cnil_number", problem)
+        return cleaned
 
 
 class DiplomaChoiceForm(forms.Form):

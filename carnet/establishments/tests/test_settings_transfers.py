@@ -73,6 +73,21 @@ class TestTransfersTab:
         response = admin_client_a.post(URL, {"cnil_number": "795360"})
         assert "Ce champ est obligatoire" in text(response)
 
+    def test_missing_choice_does_not_hide_a_wrong_number(self, admin_client_a, establishment):
+        page = soup(admin_client_a.post(URL, {"cnil_number": "12"}))
+        assert {tag["id"] for tag in page.select("form .errors")} == {
+            "id_cnil_number_error",
+            "id_enabled_error",
+        }
+        assert "n'est pas valide" in page.find(id="id_cnil_number_error").get_text()
+        # The summary links the radio group through its error message.
+        assert [a["href"] for a in page.select(".alert-error a")] == [
+            "#id_cnil_number",
+            "#id_enabled_error",
+        ]
+        establishment.refresh_from_db()
+        assert establishment.cnil_number == ""
+
     def test_table_lists_active_pupils_without_ine_only(
         self, admin_client_a, establishment, other_establishment
     ):
