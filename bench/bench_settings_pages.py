@@ -80,7 +80,7 @@ def main() -> None:
 
     print(f"{'page (3,000 pupils, 300 without INE)':<58} {'median':>8} {'p95':>8} {'queries':>8}")
     pages = [
-        ("Etablissement", reverse("establishments:identity")),
+        ("Établissement", reverse("establishments:identity")),
         ("Transferts", reverse("establishments:transfers")),
         ("Transferts, page 12", reverse("establishments:transfers") + "?page=12"),
         ("Masque de saisie (BP-MELEC)", reverse("establishments:masks") + "?diplome=BP-MELEC"),

@@ -60,7 +60,7 @@ def browser() -> Iterator:
     """Debian's chromium, headless, driven by Playwright: one for the whole session."""
     if not Path(CHROMIUM).is_file():
         pytest.skip(
-            f"chromium introuvable ({CHROMIUM}) : installez le paquet Debian « chromium » "
+            f"chromium introuvable ({CHROMIUM}) : installez le paquet Debian « chromium » "
             "(make test le fait) ou indiquez son chemin dans la variable CHROMIUM."
         )
     from playwright.sync_api import sync_playwright

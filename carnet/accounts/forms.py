@@ -57,7 +57,7 @@ class StaffAccountForm(forms.Form):
     email = forms.EmailField(
         label="Adresse électronique",
         required=False,
-        help_text="Pour recevoir le lien « Mot de passe oublié ».",
+        help_text="Pour recevoir le lien « Mot de passe oublié ».",
         error_messages={
             "invalid": "Saisissez une adresse électronique valide, par exemple "
             "prenom.nom@ac-lyon.fr."

@@ -81,7 +81,7 @@ def teacher_creation_blockers(*, establishment) -> list[Blocker]:
         blockers.append(
             Blocker(
                 f"Renseignez {' et '.join(missing)} de l'établissement.",
-                "Paramètres › Etablissement",
+                "Paramètres › Établissement",
                 reverse("establishments:identity"),
             )
         )

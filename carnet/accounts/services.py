@@ -102,7 +102,7 @@ def administrator_account_problems(*, login: str, password: str, email: str) -> 
     if not login:
         problems.append("L'identifiant de l'administrateur est obligatoire.")
     elif login_ever_given(login):
-        problems.append(f"L'identifiant « {login} » est déjà utilisé : choisissez-en un autre.")
+        problems.append(f"L'identifiant « {login} » est déjà utilisé : choisissez-en un autre.")
     admin = User(username=login, profile=Profile.ADMIN, email=email, last_name="Administrateur")
     if login:
         try:

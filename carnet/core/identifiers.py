@@ -7,6 +7,8 @@ saying what is wrong and how to fix it; the Django validators and the import par
 import re
 from enum import StrEnum
 
+from carnet.core.french import NBSP, count
+
 # 23 letters: no I, O, Q.
 CHECK_ALPHABET = "ABCDEFGHJKLMNPRSTUVWXYZ"
 
@@ -76,14 +78,63 @@ def ine_form(value: str) -> IneForm | None:
     return None
 
 
+INE_LENGTH = 11
+INE_CHARACTERS = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+RNIE_SHAPE = re.compile(r"^[0-9]{9}[A-Z]{2}$")
+BEA_SHAPE = re.compile(r"^[0-9]{10}[A-Z]$")
+SIFA_SHAPE = re.compile(r"^[0-9]{4}[AD][0-9]{5}[A-Z]$")
+CHARACTER_NAMES = {
+    " ": "l'espace",
+    NBSP: "l'espace insécable",
+    "\t": "la tabulation",
+    "\n": "le retour à la ligne",
+}
+
+
+def _character(char: str) -> str:
+    if char in CHARACTER_NAMES:
+        return CHARACTER_NAMES[char]
+    if not char.isprintable():
+        return f"le caractère invisible U+{ord(char):04X}"
+    return f"«{NBSP}{char}{NBSP}»"
+
+
+def _ine_shape_problem(ine: str) -> str:
+    """Why 11 digits and letters fit no form of INE (FORMATS.md), as close as we can tell."""
+    if BEA_SHAPE.match(ine):
+        return f"la lettre clé attendue est {CHECK_ALPHABET[int(ine[:10]) % 23]}"
+    if RNIE_SHAPE.match(ine):
+        return f"un INE de 9 chiffres se termine par 2 lettres de A à K, sauf I (ici {ine[9:]})"
+    if SIFA_SHAPE.match(ine):
+        return f"la lettre clé d'un INE d'apprenti ne peut être ni I, ni O, ni Q (ici {ine[10]})"
+    return (
+        "il n'a aucune des formes nationales (9 chiffres suivis de 2 lettres, par exemple "
+        "123456789AB ; 10 chiffres suivis d'une lettre clé ; 10 chiffres ou lettres suivis "
+        "d'un chiffre)"
+    )
+
+
 def ine_problem(value: str) -> str | None:
+    """What is wrong with an INE, as the UAI's message says it: its length, the characters
+    it may not hold, its check letter when the key is public (INE-BEA), else its form."""
     ine = normalize_ine(value)
+    if not ine:
+        return "L'INE est vide : saisissez ses 11 caractères (par exemple 123456789AB)."
     if ine_form(ine) is not None:
         return None
-    return (
-        f"L'INE {ine} n'est pas valide : il doit comporter 11 caractères sous l'une des formes "
-        "nationales (par exemple 123456789AB). Vérifiez-le dans SIECLE."
-    )
+    problems = []
+    if len(ine) != INE_LENGTH:
+        problems.append(f"il comporte {count(len(ine), 'caractère')} au lieu de {INE_LENGTH}")
+    wrong = [c for c in dict.fromkeys(ine) if c not in INE_CHARACTERS]
+    if wrong:
+        named = [_character(c) for c in wrong]
+        listed = ", ".join(named[:-1]) + " et " + named[-1] if len(named) > 1 else named[0]
+        problems.append(
+            f"retirez {listed} (un INE ne contient que des chiffres et des lettres sans accent)"
+        )
+    if not problems:
+        problems.append(_ine_shape_problem(ine))
+    return f"L'INE {ine} n'est pas valide : " + " ; ".join(problems) + "."
 
 
 CNIL_NUMBER = re.compile(r"^\d{6,8}(\s?[vV]\s?\d+)?$")
@@ -107,8 +158,8 @@ def cnil_problem(value: str, *, register_reference: bool = False) -> str | None:
     if CNIL_NUMBER.match(reference):
         return None
     return (
-        f"Le numéro de déclaration CNIL « {reference} » n'est pas valide : il comporte 6 à 8 "
+        f"Le numéro de déclaration CNIL « {reference} » n'est pas valide : il comporte 6 à 8 "
         "chiffres, éventuellement suivis d'une version (par exemple 1929152 v0). Si votre "
-        "établissement inscrit ce traitement dans son registre RGPD, cochez « Il s'agit d'une "
-        "référence du registre RGPD de l'établissement »."
+        "établissement inscrit ce traitement dans son registre RGPD, cochez « Il s'agit d'une "
+        "référence du registre RGPD de l'établissement »."
     )

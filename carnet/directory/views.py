@@ -88,6 +88,6 @@ def division_diploma(request, pk: int):
         messages.error(request, "Choisissez un diplôme dans la liste.")
     elif division_set_diploma(division=division, diploma=diploma, actor=request.user):
         messages.success(
-            request, f"La division {division.code} est rattachée au diplôme « {diploma.title} »."
+            request, f"La division {division.code} est rattachée au diplôme « {diploma.title} »."
         )
     return redirect("directory:divisions")

@@ -7,13 +7,14 @@ from carnet.core.forms import NameField, TextLineField
 from carnet.core.identifiers import normalize_uai, uai_problem
 from carnet.establishments.enums import ContextField, ImageKind
 from carnet.establishments.models import Establishment
+from carnet.establishments.services import transfers_problem
 
 PHONE = re.compile(r"^(?:\+\d{2,3}|0)\d{9}$")
 POSTAL_CODE = re.compile(r"^\d{5}$")
 
 
 class IdentityForm(forms.ModelForm):
-    """Tab « Etablissement ». Changing the UAI while pupils exist needs a confirmation."""
+    """Tab « Établissement ». Changing the UAI while pupils exist needs a confirmation."""
 
     confirm_uai_change = forms.BooleanField(
         required=False,
@@ -53,23 +54,36 @@ class IdentityForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.has_pupils = has_pupils
         self.original_uai = self.instance.uai
+        # Once set, the name cannot be emptied (the service refuses it too).
+        self.fields["name"].required = bool(self.instance.name)
+        self.fields["name"].error_messages["required"] = Establishment.NAME_CLEARED
         self.needs_uai_confirmation = False
         self.fields["email"].error_messages["invalid"] = (
             "Saisissez une adresse électronique valide, par exemple ce.0693046L@ac-lyon.fr."
         )
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data.get("name", "").split())
+        problem = self.instance.name_problem(name)
+        if problem:
+            raise ValidationError(problem)
+        return name
 
     def clean_uai(self) -> str:
         uai = normalize_uai(self.cleaned_data.get("uai", ""))
         problem = uai_problem(uai)
         if problem:
             raise ValidationError(problem)
+        # Said with the other fields' problems, not after them (the service checks it again).
+        if Establishment.objects.filter(uai=uai).exclude(pk=self.instance.pk).exists():
+            raise ValidationError(Establishment._meta.get_field("uai").error_messages["unique"])
         return uai
 
     def clean_postal_code(self) -> str:
         value = self.cleaned_data.get("postal_code", "").strip()
         if value and not POSTAL_CODE.match(value):
             raise ValidationError(
-                f"Le code postal « {value} » n'est pas valide : saisissez 5 chiffres "
+                f"Le code postal « {value} » n'est pas valide : saisissez 5 chiffres "
                 "(par exemple 69003)."
             )
         return value
@@ -79,7 +93,7 @@ class IdentityForm(forms.ModelForm):
         digits = re.sub(r"[\s.\-]", "", value)
         if value and not PHONE.match(digits):
             raise ValidationError(
-                f"Le numéro de téléphone « {value} » n'est pas valide : saisissez 10 chiffres "
+                f"Le numéro de téléphone « {value} » n'est pas valide : saisissez 10 chiffres "
                 "(par exemple 04 72 00 00 00) ou un numéro international (+33 4 72 00 00 00)."
             )
         return value
@@ -98,7 +112,7 @@ class IdentityForm(forms.ModelForm):
                 f"Vous allez remplacer le code UAI {self.original_uai} par {uai} alors que des "
                 "élèves sont déjà enregistrés. Les prochains fichiers SIECLE devront porter le "
                 "nouveau code. Cochez la case de confirmation puis cliquez de nouveau sur "
-                "« Valider ».",
+                "« Valider ».",
                 code="confirm_uai_change",
             )
         return cleaned
@@ -128,6 +142,19 @@ class TransfersForm(forms.Form):
     def clean_enabled(self) -> bool:
         return self.cleaned_data["enabled"] == "oui"
 
+    def clean(self):
+        """The number's problem is said even when « Oui »/« Non » is not chosen yet."""
+        cleaned = super().clean()
+        if "cnil_number" not in self.errors:
+            problem = transfers_problem(
+                cnil_number=cleaned.get("cnil_number", ""),
+                register_reference=cleaned.get("register_reference", False),
+                enabled=cleaned.get("enabled", False),
+            )
+            if problem:
+                self.add_error("cnil_number", problem)
+        return cleaned
+
 
 class DiplomaChoiceForm(forms.Form):
     diplome = forms.ChoiceField(label="Diplôme", required=False)
@@ -147,7 +174,7 @@ class MaskForm(forms.Form):
         for position, field in enumerate(ContextField, start=1):
             self.fields[field.value] = TextLineField(
                 label=f"Champ {position}",
-                help_text=f"Intitulé par défaut : « {field.label} »",
+                help_text=f"Intitulé par défaut : « {field.label} »",
                 max_length=150,
                 error_messages={
                     "required": (

@@ -78,9 +78,7 @@ def _jpeg_trailing_bytes(data: bytes) -> int:
     return len(stripped) - (end + 2) if end >= 0 else TRUNCATED
 
 
-TOO_BIG = (
-    "Le fichier pèse plus de 2 Mo, la taille maximale. Réduisez l'image avant de la télécharger."
-)
+TOO_BIG = "Le fichier pèse plus de 2 Mo, la taille maximale. Réduisez l'image avant de la déposer."
 
 
 def check_size(size: int) -> None:
@@ -91,7 +89,7 @@ def check_size(size: int) -> None:
         size_mb = f"{size / (1024 * 1024):.1f}".replace(".", ",")
         raise ImageRefused(
             f"Le fichier pèse {size_mb} Mo : la taille maximale est de 2 Mo. "
-            "Réduisez l'image avant de la télécharger."
+            "Réduisez l'image avant de la déposer."
         )
 
 
@@ -112,7 +110,7 @@ def clean_image(data: bytes) -> CleanImage:
         if width > MAX_SIDE or height > MAX_SIDE:
             raise ImageRefused(
                 f"L'image mesure {width} × {height} pixels : la taille maximale est de "
-                f"{MAX_SIDE} × {MAX_SIDE} pixels. Réduisez-la avant de la télécharger."
+                f"{MAX_SIDE} × {MAX_SIDE} pixels. Réduisez-la avant de la déposer."
             )
         image.load()
     except ImageRefused:
@@ -120,7 +118,7 @@ def clean_image(data: bytes) -> CleanImage:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ImageRefused(
             f"L'image est beaucoup trop grande : la taille maximale est de {MAX_SIDE} × "
-            f"{MAX_SIDE} pixels. Réduisez-la avant de la télécharger."
+            f"{MAX_SIDE} pixels. Réduisez-la avant de la déposer."
         ) from None
     except UnidentifiedImageError:
         raise ImageRefused(

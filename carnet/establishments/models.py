@@ -49,6 +49,18 @@ class Establishment(models.Model):
     def __str__(self) -> str:
         return f"{self.name or 'Établissement sans nom'} ({self.uai})"
 
+    NAME_CLEARED = (
+        "Le nom de l'établissement ne peut pas être effacé : il figure sur les documents "
+        "exportés et il est nécessaire pour créer des utilisateurs. Saisissez le nom de "
+        "l'établissement."
+    )
+
+    def name_problem(self, new_name: str) -> str | None:
+        """Once set, the name can be changed but not emptied."""
+        if self.name and not " ".join((new_name or "").split()):
+            return self.NAME_CLEARED
+        return None
+
     # Name, e-mail and UAI are needed to create users and to export a passeport professionnel.
     REQUIRED_IDENTITY = {"name": "le nom", "email": "l'adresse électronique", "uai": "le code UAI"}
 

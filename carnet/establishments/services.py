@@ -94,9 +94,11 @@ def establishment_create(
 def establishment_update_identity(
     *, establishment: Establishment, data: dict, actor: User
 ) -> dict[str, list[str]]:
-    """Save the identity (tab « Etablissement »). Returns the changes, also written to the audit."""
+    """Save the identity (tab « Établissement »). Returns the changes, also written to the audit."""
     locked = Establishment.objects.select_for_update().get(pk=establishment.pk)
     before = {field: getattr(locked, field) for field in IDENTITY_FIELDS}
+    if "name" in data and (problem := locked.name_problem(data["name"])):
+        raise ValidationError({"name": problem})
     for field in IDENTITY_FIELDS:
         if field in data:
             value = data[field] or ""
@@ -117,6 +119,20 @@ def establishment_update_identity(
     return changes
 
 
+def transfers_problem(*, cnil_number: str, register_reference: bool, enabled: bool) -> str | None:
+    """What is wrong with the Transferts tab's number (None when nothing is): « Oui » needs a
+    valid CNIL number or register reference. ``enabled`` is False when not chosen yet."""
+    number = normalize_cnil(cnil_number)
+    if number:
+        return cnil_problem(number, register_reference=register_reference)
+    if enabled:
+        return (
+            "Pour activer le transfert des données des élèves, saisissez d'abord le numéro de "
+            "la déclaration CNIL de l'établissement (ou la référence de son registre RGPD)."
+        )
+    return None
+
+
 @transaction.atomic
 def establishment_update_transfers(
     *,
@@ -129,20 +145,11 @@ def establishment_update_transfers(
     """Save the Transferts tab. « Oui » needs a valid CNIL number (or register reference)."""
     locked = Establishment.objects.select_for_update().get(pk=establishment.pk)
     number = normalize_cnil(cnil_number)
-    if number:
-        problem = cnil_problem(number, register_reference=register_reference)
-        if problem:
-            raise ValidationError({"cnil_number": problem})
-    elif enabled:
-        raise ValidationError(
-            {
-                "cnil_number": (
-                    "Pour activer le transfert des données des élèves, saisissez d'abord le "
-                    "numéro de la déclaration CNIL de l'établissement (ou la référence de son "
-                    "registre RGPD)."
-                )
-            }
-        )
+    problem = transfers_problem(
+        cnil_number=number, register_reference=register_reference, enabled=enabled
+    )
+    if problem:
+        raise ValidationError({"cnil_number": problem})
     fields = tuple(TRANSFERS_LABELS)
     before = {field: getattr(locked, field) for field in fields}
     after = dict(zip(fields, (number, bool(register_reference and number), enabled), strict=True))
@@ -169,7 +176,7 @@ def entry_mask_update(
         label = " ".join((labels.get(field.value) or "").split())
         if not label:
             errors[field.value] = (
-                f"L'intitulé du champ « {field.label} » ne peut pas être vide : saisissez un "
+                f"L'intitulé du champ « {field.label} » ne peut pas être vide : saisissez un "
                 "intitulé ou réinitialisez le masque."
             )
         cleaned[field] = label

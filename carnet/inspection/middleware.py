@@ -4,9 +4,20 @@ from carnet.core.errors import forbidden
 from carnet.core.profiles import Profile
 
 SAFE_METHODS = frozenset({"GET", "HEAD"})
-# The only pages an inspector may send a form to: signing out, changing their password and
-# choosing the establishment to consult (« Consulter »).
-ALLOWED_POSTS = frozenset({"accounts:logout", "accounts:password_change", "inspection:consult"})
+# The only pages an inspector may send a form to: signing out, changing their password,
+# choosing the establishment to consult (« Consulter »), and searching the read-only lists
+# of the directory (the search is POSTed to be kept in the session, out of the URL: it
+# writes nothing else, carnet/directory/views_read.py).
+ALLOWED_POSTS = frozenset(
+    {
+        "accounts:logout",
+        "accounts:password_change",
+        "inspection:consult",
+        "directory:read_divisions",
+        "directory:read_pupils",
+        "directory:read_teachers",
+    }
+)
 
 
 class InspectorReadOnlyMiddleware:

@@ -36,6 +36,24 @@ def period_errors(starts_on: datetime.date | None, ends_on: datetime.date | None
     return {}
 
 
+def start_errors(starts_on: datetime.date | None, today: datetime.date | None = None) -> dict:
+    """A grant starts today at the earliest, and within the current school year."""
+    if not starts_on:
+        return {}
+    today = today or timezone.localdate()
+    if starts_on < today:
+        return {
+            "starts_on": "La date de début ne peut pas être passée : l'accès commence au plus "
+            "tôt aujourd'hui."
+        }
+    if starts_on > school_year_end(today):
+        return {
+            "starts_on": "L'accès commence au plus tard à la fin de l'année scolaire en "
+            f"cours, le {school_year_end(today):%d/%m/%Y}."
+        }
+    return {}
+
+
 class GrantStatus(models.TextChoices):
     LIVE = "en_cours", "En cours"
     FUTURE = "a_venir", "À venir"

@@ -1,3 +1,4 @@
+from carnet.core.french import count
 from carnet.core.profiles import Profile
 from carnet.core.registry import HomeBlock, ListTab, MenuEntry
 from carnet.inspection.selectors import grants_live_for, grants_live_of, inspector_grants
@@ -36,9 +37,9 @@ LIST_TABS = (
         label="Inspecteurs",
         rows=inspector_grants,
         template="inspection/includes/_users_tab.html",
-        caption=lambda n: f"{n} accès inspecteur" + ("s" if n > 1 else ""),
+        caption=lambda n: count(n, "accès inspecteur", "accès inspecteur"),
         help_text="L'accès des inspecteurs s'ouvre et se ferme par le chef d'établissement "
-        "(profil « Chef d'établissement ») ; cette liste le montre sans le modifier.",
+        "(profil « Chef d'établissement ») ; cette liste le montre sans le modifier.",
         order=30,
     ),
 )

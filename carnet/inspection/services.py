@@ -17,7 +17,7 @@ from carnet.accounts.services import account_invitation_send, user_create
 from carnet.audit.enums import AuditAction
 from carnet.audit.services import audit_event_record
 from carnet.core.profiles import Profile
-from carnet.inspection.models import InspectorGrant, period_errors, school_year_end
+from carnet.inspection.models import InspectorGrant, period_errors, start_errors
 
 
 @dataclass(frozen=True)
@@ -36,24 +36,6 @@ def _subject(inspector: User) -> str:
     return f"{inspector.get_full_name() or inspector.username} ({inspector.username})"
 
 
-def _start_errors(starts_on: datetime.date | None, today: datetime.date | None = None) -> dict:
-    """A grant starts today at the earliest, and within the current school year."""
-    if not starts_on:
-        return {}
-    today = today or timezone.localdate()
-    if starts_on < today:
-        return {
-            "starts_on": "La date de début ne peut pas être passée : l'accès commence au plus "
-            "tôt aujourd'hui."
-        }
-    if starts_on > school_year_end(today):
-        return {
-            "starts_on": "L'accès commence au plus tard à la fin de l'année scolaire en "
-            f"cours, le {school_year_end(today):%d/%m/%Y}."
-        }
-    return {}
-
-
 def inspector_by_email(email: str) -> User | None:
     """The inspector account of that e-mail address (case ignored), or None.
 
@@ -64,6 +46,37 @@ def inspector_by_email(email: str) -> User | None:
     if not email:
         return None
     return User.objects.filter(profile=Profile.INSPECTOR, email__iexact=email).first()
+
+
+def new_inspector_name_errors(first_name: str, last_name: str) -> dict[str, str]:
+    """An inspector without an account yet is created: their first and last names are needed."""
+    errors = {}
+    if not " ".join((first_name or "").split()):
+        errors["first_name"] = "Aucun inspecteur n'a cette adresse : indiquez son prénom."
+    if not " ".join((last_name or "").split()):
+        errors["last_name"] = "Aucun inspecteur n'a cette adresse : indiquez son nom."
+    return errors
+
+
+def inspector_access_problems(
+    *,
+    email: str | None,
+    first_name: str,
+    last_name: str,
+    starts_on: datetime.date | None,
+    ends_on: datetime.date | None,
+    today: datetime.date | None = None,
+) -> dict[str, str]:
+    """What would make « Ouvrir l'accès » refuse, by field, before anything is written.
+
+    The form asks it with whatever it could read (None for a value it could not): a missing
+    field then hides no other field's problem. ``inspector_access_open`` checks all of it
+    again, and what only the database can tell (an access overlapping another).
+    """
+    errors = {**period_errors(starts_on, ends_on), **start_errors(starts_on, today)}
+    if email and inspector_by_email(email) is None:
+        errors.update(new_inspector_name_errors(first_name, last_name))
+    return errors
 
 
 @transaction.atomic
@@ -90,11 +103,7 @@ def inspector_find_or_create(
     inspector = inspector_by_email(email)
     if inspector is not None:
         return InspectorFound(inspector)
-    errors = {}
-    if not " ".join(first_name.split()):
-        errors["first_name"] = "Aucun inspecteur n'a cette adresse : indiquez son prénom."
-    if not " ".join(last_name.split()):
-        errors["last_name"] = "Aucun inspecteur n'a cette adresse : indiquez son nom."
+    errors = new_inspector_name_errors(first_name, last_name)
     if errors:
         raise ValidationError(errors)
     try:
@@ -146,7 +155,7 @@ def inspector_grant_open(
                 "l'opérateur de la plateforme."
             }
         )
-    errors = _start_errors(starts_on, today)
+    errors = start_errors(starts_on, today)
     if errors:
         raise ValidationError(errors)
     grant = InspectorGrant(
@@ -169,9 +178,12 @@ def inspector_grant_open(
         .first()
     )
     if overlapping is not None:
+        # Under the start date: choosing another period is one of the two ways out.
         raise ValidationError(
-            f"{inspector.get_full_name()} a déjà un accès à l'établissement "
-            f"{_period(overlapping)} : fermez-le d'abord ou choisissez une autre période."
+            {
+                "starts_on": f"{inspector.get_full_name()} a déjà un accès à l'établissement "
+                f"{_period(overlapping)} : fermez-le d'abord ou choisissez une autre période."
+            }
         )
     grant.save()
     audit_event_record(
@@ -247,7 +259,7 @@ def inspector_access_open(
     All or nothing: when the grant is refused, no inspector account is left created and no
     invitation is sent (it is sent on commit). Every problem is reported at once, by field.
     """
-    errors = {**period_errors(starts_on, ends_on), **_start_errors(starts_on)}
+    errors = {**period_errors(starts_on, ends_on), **start_errors(starts_on)}
     found = None
     try:
         found = inspector_find_or_create(

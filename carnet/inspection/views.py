@@ -98,7 +98,7 @@ def grants(request):
                     f"{period}. Un message a été envoyé à {inspector.email} pour que "
                     "l'inspecteur choisisse son mot de passe : le lien est valable "
                     f"{_link_validity()} ; passé ce délai, il en demande un autre avec "
-                    "« Mot de passe oublié », sur la page de connexion, avec cette adresse.",
+                    "« Mot de passe oublié », sur la page de connexion, avec cette adresse.",
                 )
             else:
                 messages.success(

@@ -108,21 +108,21 @@ def _text(
 ) -> str:
     value = obj.get(key, "")
     if not isinstance(value, str):
-        problems.append(f"{where} : « {key} » doit être un texte.")
+        problems.append(f"{where} : « {key} » doit être un texte.")
         return ""
     value = value.strip()
     if required and not value:
-        problems.append(f"{where} : « {key} » est obligatoire.")
+        problems.append(f"{where} : « {key} » est obligatoire.")
     limit = max_length or MAX_LENGTHS.get(key)
     if limit and len(value) > limit:
-        problems.append(f"{where} : « {key} » dépasse {limit} caractères.")
+        problems.append(f"{where} : « {key} » dépasse {limit} caractères.")
     return value
 
 
 def _list(obj: dict, key: str, where: str, problems: list[str]) -> list:
     value = obj.get(key, [])
     if not isinstance(value, list):
-        problems.append(f"{where} : « {key} » doit être une liste.")
+        problems.append(f"{where} : « {key} » doit être une liste.")
         return []
     return value
 
@@ -153,7 +153,7 @@ def parse_referential(content: bytes) -> ParseResult:
             ],
         )
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
-        return ParseResult(None, [f"Ce fichier n'est pas un référentiel au format « {FORMAT} »."])
+        return ParseResult(None, [f"Ce fichier n'est pas un référentiel au format « {FORMAT} »."])
     where = "Diplôme"
     head = {
         key: _text(raw, key, where, problems)

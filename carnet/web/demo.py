@@ -141,7 +141,7 @@ def _user(login: str, profile: Profile, establishment, first_name: str, last_nam
     ):
         # Never take over a real account that happens to have a demo login.
         raise DemoRefused(
-            f"L'identifiant de démonstration « {login} » appartient déjà à un autre compte : "
+            f"L'identifiant de démonstration « {login} » appartient déjà à un autre compte : "
             "rien n'a été modifié."
         )
     user, _ = User.objects.update_or_create(

@@ -1,7 +1,5 @@
 """The home page's own entries: « Accueil » and the state of the establishment."""
 
-from django.utils import timezone
-
 from carnet.core.profiles import Profile
 from carnet.core.registry import HomeBlock, MenuEntry
 from carnet.web.selectors import establishment_state
@@ -11,10 +9,6 @@ def _state(request):
     if request.establishment is None:
         return None
     return {"state": establishment_state(establishment=request.establishment)}
-
-
-def _today(request):
-    return {"today": timezone.localdate()}
 
 
 MENU = (
@@ -36,6 +30,5 @@ HOME_BLOCKS = (
         order=10,
     ),
     HomeBlock("web/blocks/_head_state.html", _state, profiles=(Profile.HEAD,), order=10),
-    HomeBlock("web/blocks/_learner.html", _today, profiles=(Profile.LEARNER,), order=10),
     HomeBlock("web/blocks/_operator.html", profiles=(Profile.OPERATOR,), order=10),
 )

@@ -34,7 +34,7 @@ class TestAuditTrail:
             cells = [td.get_text(" ", strip=True) for td in rows[0].find_all("td")]
             assert cells[1] == "Administrateur (Administrateur)"
             assert cells[2] == "Identité de l'établissement modifiée"
-            assert "« Lyon » → « Villeurbanne »" in cells[3]
+            assert "« Lyon » → « Villeurbanne »" in cells[3]
         page = client_of(users["chef_autre"]).get(URL).content.decode()
         assert "SECRETVILLE" in page and "Villeurbanne" not in page
 

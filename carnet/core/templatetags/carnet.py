@@ -6,8 +6,27 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from carnet.core import registry
+from carnet.core.french import count
 
 register = template.Library()
+
+
+@register.filter
+def nombre(value, nouns: str) -> str:
+    """A count in French: ``{{ n|nombre:"élève" }}`` → « 0 élève », « 1 élève », « 2 élèves »;
+    an irregular plural after a comma: ``{{ n|nombre:"accès inspecteur,accès inspecteur" }}``.
+    The number and its noun are joined by a non-breaking space."""
+    singular, _, plural_form = nouns.partition(",")
+    return count(int(value or 0), singular, plural_form or None)
+
+
+@register.filter
+def fields_in_error(form) -> list:
+    """The bound fields of ``form`` that have errors, in the form's order (the error summary
+    above a form lists them all, each a link to its field)."""
+    if not form or not getattr(form, "errors", None):
+        return []
+    return [field for field in form if field.errors]
 
 
 @register.inclusion_tag("includes/_pagination.html", takes_context=True)

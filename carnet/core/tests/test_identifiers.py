@@ -283,6 +283,101 @@ class TestIne:
         validate_ine(value)  # optional field: « stored as missing »
 
 
+NBSP = "\u00a0"
+# Characters an INE may not hold: punctuation, spaces, accented letters, invisible ones.
+NOT_IN_AN_INE = st.sampled_from([*"-_./$ éÉàç\u00a0\t", "\u200b", "\u202e"])
+
+
+def quoted(char: str) -> str:
+    return f"«{NBSP}{char}{NBSP}»"
+
+
+class TestIneMessages:
+    """INE messages say what is wrong, as the UAI's do (« la lettre clé attendue est … »)."""
+
+    @given(bea_ines_with_wrong_key())
+    def test_ten_digits_and_a_wrong_letter_get_the_expected_letter(self, ine):
+        assert ine_problem(ine) == (
+            f"L'INE {ine} n'est pas valide : la lettre clé attendue est {key(ine[:10])}."
+        )
+
+    def test_example_of_a_wrong_key(self):
+        expected = key("1234567890")
+        wrong = "A" if expected != "A" else "B"
+        assert ine_problem("1234567890" + wrong.lower()) == (
+            f"L'INE 1234567890{wrong} n'est pas valide : la lettre clé attendue est {expected}."
+        )
+
+    @given(
+        st.text(alphabet=DIGITS + UPPERCASE, min_size=1, max_size=30).filter(lambda s: len(s) != 11)
+    )
+    def test_a_wrong_length_is_said_with_the_length(self, ine):
+        problem = ine_problem(ine)
+        noun = "caractère" if len(ine) == 1 else "caractères"
+        assert problem == (
+            f"L'INE {ine} n'est pas valide : il comporte {len(ine)}{NBSP}{noun} au lieu de 11."
+        )
+
+    @given(
+        # Inside the value: spaces around it are only trimmed.
+        st.tuples(
+            st.text(alphabet=DIGITS + UPPERCASE, min_size=1, max_size=10),
+            NOT_IN_AN_INE,
+            st.text(alphabet=DIGITS + UPPERCASE, min_size=1, max_size=10),
+        )
+    )
+    def test_characters_an_ine_may_not_hold_are_named(self, parts):
+        before, char, after = parts
+        problem = ine_problem(before + char + after)
+        assert problem is not None
+        assert "retirez" in problem
+        if char.isprintable() and not char.isspace():
+            assert quoted(char.upper()) in problem
+        assert "sans accent" in problem
+
+    def test_several_wrong_characters_and_the_length_at_once(self):
+        assert ine_problem("123-45.É") == (
+            "L'INE 123-45.É n'est pas valide : il comporte 8\u00a0caractères au lieu de 11 ; "
+            f"retirez {quoted('-')}, {quoted('.')} et {quoted('É')} (un INE ne contient que "
+            "des chiffres et des lettres sans accent)."
+        )
+
+    @pytest.mark.parametrize(
+        ("value", "named"),
+        [(" 12345 67890", "l'espace"), ("12345\u200b67890", "le caractère invisible U+200B")],
+    )
+    def test_spaces_and_invisible_characters_are_named_in_words(self, value, named):
+        assert f"retirez {named} " in ine_problem(value)
+
+    @given(
+        digits(9),
+        st.text(alphabet=UPPERCASE, min_size=2, max_size=2).filter(
+            lambda s: not re.fullmatch(r"[A-HJK]{2}", s)
+        ),
+    )
+    def test_nine_digits_and_two_letters_outside_a_to_k(self, nine, letters):
+        assert ine_problem(nine + letters) == (
+            f"L'INE {nine}{letters} n'est pas valide : un INE de 9 chiffres se termine par 2 "
+            f"lettres de A à K, sauf I (ici {letters})."
+        )
+
+    @given(digits(4), st.sampled_from("AD"), digits(5), st.sampled_from("IOQ"))
+    def test_an_apprentice_ine_with_a_letter_outside_the_alphabet(self, a, kind, b, letter):
+        problem = ine_problem(f"{a}{kind}{b}{letter}")
+        assert problem.endswith(f"ne peut être ni I, ni O, ni Q (ici {letter}).")
+
+    @given(st.text(max_size=40))
+    def test_any_value_gets_a_sentence_or_none(self, value):
+        problem = ine_problem(value)
+        if not normalize_ine(value):
+            assert problem.startswith("L'INE est vide")
+        elif ine_form(value) is not None:
+            assert problem is None
+        else:
+            assert problem.startswith(f"L'INE {normalize_ine(value)} n'est pas valide : ")
+            assert problem.endswith(".")
+
+
 class TestCnil:
     @pytest.mark.parametrize(
         "value",

@@ -2,7 +2,7 @@
 
 A new administrator signs in, opens « Paramètres » from the menu and does what each
 section of the help page says, looking only at what the page shows: fields found by their
-labels, buttons and links by their names. A second test does the « Etablissement » step
+labels, buttons and links by their names. A second test does the « Établissement » step
 with JavaScript off: every form also works without htmx.
 """
 
@@ -116,25 +116,25 @@ def test_administrator_follows_the_settings_help_page(
     menu.get_by_role("link", name="Paramètres").click()
     expect(page).to_have_url(re.compile(r"/parametres/etablissement/$"))
     expect(page.get_by_role("heading", level=1, name="Paramètres")).to_be_visible()
-    expect_tab_shown(page, "Etablissement")
+    expect_tab_shown(page, "Établissement")
     expect(page.get_by_role("heading", level=2, name="Accès inspecteur")).to_be_visible()
     assert page.evaluate("() => typeof window.htmx") == "object", "htmx n'est pas chargé"
     page.evaluate(MARK_PAGE)
 
-    # --- Onglet « Etablissement » : renseigner l'établissement, « Valider ».
+    # --- Onglet « Établissement » : renseigner l'établissement, « Valider ».
     for label, value in IDENTITY.items():
         field(page, label).fill(value)
     field(page, "Académie").select_option(label="Lyon")
     page.get_by_role("button", name="Valider").click()
     expect(status(page)).to_have_text("Les informations de l'établissement ont été enregistrées.")
-    expect_same_page(page, "« Valider » (Etablissement)")
-    expect_answer_focused(page, "Etablissement")
+    expect_same_page(page, "« Valider » (Établissement)")
+    expect_answer_focused(page, "Établissement")
     expect(page.get_by_text("Il manque encore")).to_have_count(0)
     # The address is not pushed by the form: a reload shows the tab, not a resent form.
     expect(page).to_have_url(re.compile(r"/parametres/etablissement/$"))
 
     reload(page)
-    expect_tab_shown(page, "Etablissement")
+    expect_tab_shown(page, "Établissement")
     for label, value in IDENTITY.items():
         expect(field(page, label)).to_have_value(value)
     expect(field(page, "Académie")).to_have_value("lyon")
@@ -151,7 +151,7 @@ def test_administrator_follows_the_settings_help_page(
     expect(uai).to_have_value("0693046P")
     expect(uai).to_have_accessible_description(re.compile(re.escape(error)))
     expect_same_page(page, "« Valider » (code UAI refusé)")
-    expect_answer_focused(page, "Etablissement")
+    expect_answer_focused(page, "Établissement")
     reload(page)
     expect(uai).to_have_value("0693046L")
 
@@ -162,7 +162,6 @@ def test_administrator_follows_the_settings_help_page(
     cnil = field(page, "Numéro de déclaration CNIL")
     yes = page.get_by_role("group", name="Activer le transfert des données des élèves")
 
-    expect(page.get_by_role("button", name="Visualiser les transferts effectués")).to_be_disabled()
     expect(
         page.get_by_role(
             "heading", name="Liste des élèves sans INE qui ne pourront pas être transférés"
@@ -248,7 +247,7 @@ def test_administrator_follows_the_settings_help_page(
         Picture(
             "logo",
             make_image(tmp_path / "logo.png", (120, 60), "PNG", "navy"),
-            "Télécharger un logo",
+            "Déposer un logo",
             "Logo actuel",
             "Supprimer le logo",
             "Le logo a été",
@@ -256,7 +255,7 @@ def test_administrator_follows_the_settings_help_page(
         Picture(
             "cachet de l'établissement",
             make_image(tmp_path / "cachet.jpg", (90, 90), "JPEG", "darkred"),
-            "Télécharger le cachet de l'établissement",
+            "Déposer le cachet de l'établissement",
             "Cachet de l'établissement actuel",
             "Supprimer le cachet de l'établissement",
             "Le cachet de l'établissement a été",
@@ -272,16 +271,25 @@ def test_administrator_follows_the_settings_help_page(
         expect_same_page(page, f"« {picture.upload} »")
         expect_answer_focused(page, "Logo")
         expect_image_loaded(page, preview, picture.width)
-        expect(page.get_by_role("button", name=picture.delete)).to_be_visible()
+        expect(page.get_by_role("link", name=picture.delete)).to_be_visible()
 
     reload(page)
     for picture in pictures:
         preview = page.get_by_role("img", name=picture.preview)
         expect_image_loaded(page, preview, picture.width)
-        page.get_by_role("button", name=picture.delete).click()
+        # « Supprimer » asks first; « Annuler » keeps the image.
+        page.get_by_role("link", name=picture.delete).click()
+        question = page.get_by_role("alertdialog")
+        expect(question).to_contain_text(f"{picture.delete} ?")
+        question.get_by_role("link", name="Annuler").click()
+        expect(page.get_by_role("alertdialog")).to_have_count(0)
+        expect_image_loaded(page, preview, picture.width)
+        page.get_by_role("link", name=picture.delete).click()
+        page.get_by_role("alertdialog").get_by_role("button", name=picture.delete).click()
         expect(status(page)).to_have_text(f"{picture.done} supprimé.")
+        expect(page).to_have_url(re.compile(r"/parametres/logo/$"))
         expect(preview).to_have_count(0)
-        expect(page.get_by_role("button", name=picture.delete)).to_have_count(0)
+        expect(page.get_by_role("link", name=picture.delete)).to_have_count(0)
         expect_same_page(page, f"« {picture.delete} »")
         expect_answer_focused(page, "Logo")
     reload(page)
@@ -309,7 +317,7 @@ def test_etablissement_tab_works_without_javascript(live_server, new_page, users
     page.get_by_role("navigation", name="Menu principal").get_by_role(
         "link", name="Paramètres"
     ).click()
-    expect_tab_shown(page, "Etablissement")
+    expect_tab_shown(page, "Établissement")
 
     field(page, "Nom de l'établissement").fill("Lycée professionnel sans script")
     field(page, "Commune").fill("Villeurbanne")

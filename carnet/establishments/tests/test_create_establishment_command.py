@@ -66,7 +66,7 @@ class TestCreation:
         assert not admin.is_superuser
         assert admin.check_password(PASSWORD)
         assert output.strip() == (
-            f"Établissement 0693046L « {NAME} » créé, administrateur : admin.0693046l."
+            f"Établissement 0693046L « {NAME} » créé, administrateur : admin.0693046l."
         )
 
     def test_the_administrator_can_log_in(self):
@@ -154,7 +154,7 @@ class TestRefusals:
         UserFactory(username="admin.0693046l", establishment=other)
         message = refusal()
         assert (
-            "L'identifiant « admin.0693046l » est déjà utilisé : choisissez-en un autre." in message
+            "L'identifiant « admin.0693046l » est déjà utilisé : choisissez-en un autre." in message
         )
         self.assert_nothing_created(establishments=1, users=1)
         assert not Establishment.objects.filter(uai="0693046L").exists()

@@ -454,7 +454,7 @@ class TestSizeLimits:
     def test_more_than_4000_pixels_on_a_side(self, size, said, no_decoding):
         assert refusal(header_only_png(*size)) == (
             f"L'image mesure {said} pixels : la taille maximale est de 4000 × 4000 pixels. "
-            "Réduisez-la avant de la télécharger."
+            "Réduisez-la avant de la déposer."
         )
 
     def test_real_4001_pixels_image(self):
@@ -470,7 +470,7 @@ class TestSizeLimits:
         size = f"{len(data) / (1024 * 1024):.1f}".replace(".", ",")
         assert refusal(data) == (
             f"Le fichier pèse {size} Mo : la taille maximale est de 2 Mo. "
-            "Réduisez l'image avant de la télécharger."
+            "Réduisez l'image avant de la déposer."
         )
 
     def test_one_byte_over_2_mo(self):

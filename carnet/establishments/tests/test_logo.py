@@ -106,14 +106,14 @@ class TestUploadAccepted:
         preview = logo.select_one("img.image-preview")
         assert preview["src"].split("?")[0] == image_url("logo")
         assert preview["alt"] == "Logo actuel"
-        button = logo.find("button", string="Supprimer")
-        assert button is not None
-        assert button.find_parent("form")["action"] == delete_url("logo")
-        assert button.find_parent("form")["method"] == "post"
+        # « Supprimer » leads to a confirmation step (a link: GET never writes).
+        delete = logo.find("a", string="Supprimer")
+        assert delete["href"] == delete_url("logo")
+        assert delete["aria-label"] == "Supprimer le logo"
         # The stamp has none yet.
         stamp = card(page, "cachet")
         assert stamp.select_one("img") is None
-        assert stamp.find("button", string="Supprimer") is None
+        assert stamp.find("a", string="Supprimer") is None
         assert "Aucune image pour l'instant." in stamp.get_text()
 
     def test_jpeg_stamp(self, admin_client_a, establishment):
@@ -161,7 +161,7 @@ class TestUploadAccepted:
         assert response.status_code == 200
         page = soup(response)
         assert card(page, "logo").select_one("img.image-preview") is not None
-        assert card(page, "logo").find("button", string="Supprimer") is not None
+        assert card(page, "logo").find("a", string="Supprimer") is not None
         establishment.refresh_from_db()
         assert stored_files() == [establishment.logo]
 
@@ -251,7 +251,7 @@ class TestUploadRefused:
         response = post_image(admin_client_a, "logo", data, "photo.jpg")
         assert errors_of(soup(response), "logo") == (
             "Le fichier pèse plus de 2 Mo, la taille maximale. "
-            "Réduisez l'image avant de la télécharger."
+            "Réduisez l'image avant de la déposer."
         )
         assert stored_files() == []
 
@@ -278,6 +278,74 @@ class TestUploadRefused:
 
 
 @pytest.mark.django_db
+class TestDeleteConfirmation:
+    """« Supprimer » asks first, without JavaScript: a confirmation step that writes nothing."""
+
+    def test_supprimer_asks_for_a_confirmation_and_deletes_nothing(
+        self, admin_client_a, establishment
+    ):
+        post_image(admin_client_a, "logo", corpus.good_png(), "logo.png")
+        post_image(admin_client_a, "cachet", corpus.good_jpeg(), "cachet.jpg")
+        establishment.refresh_from_db()
+        before = stored_files()
+        response = admin_client_a.get(delete_url("logo"))
+        assert response.status_code == 200
+        page = soup(response)
+        box = card(page, "logo").select_one('[role="alertdialog"]')
+        assert "Supprimer le logo ?" in box.get_text(" ", strip=True)
+        form = box.find("form")
+        assert (form["method"], form["action"]) == ("post", delete_url("logo"))
+        assert form.find("button").get_text(strip=True) == "Supprimer le logo"
+        assert box.find("a", string="Annuler")["href"] == LOGO_URL
+        # Only the logo asks; the stamp keeps its own « Supprimer » link.
+        assert card(page, "cachet").select_one('[role="alertdialog"]') is None
+        assert card(page, "cachet").find("a", string="Supprimer") is not None
+        # Nothing deleted, nothing audited.
+        assert stored_files() == before
+        establishment.refresh_from_db()
+        assert establishment.logo and establishment.stamp
+        assert not AuditEvent.objects.filter(action=AuditAction.IMAGE_DELETED).exists()
+
+    def test_the_stamp_asks_in_its_own_words(self, admin_client_a):
+        post_image(admin_client_a, "cachet", corpus.good_jpeg(), "cachet.jpg")
+        box = card(soup(admin_client_a.get(delete_url("cachet"))), "cachet")
+        assert "Supprimer le cachet de l'établissement ?" in box.get_text(" ", strip=True)
+        assert box.find("button", string="Supprimer le cachet de l'établissement")
+
+    def test_confirming_deletes(self, admin_client_a, establishment):
+        post_image(admin_client_a, "logo", corpus.good_png(), "logo.png")
+        admin_client_a.get(delete_url("logo"))
+        response = admin_client_a.post(delete_url("logo"), follow=True)
+        assert "Le logo a été supprimé." in text(response)
+        assert response.redirect_chain[-1][0] == LOGO_URL
+        establishment.refresh_from_db()
+        assert establishment.logo == ""
+
+    def test_htmx_gets_the_panel_with_the_question(self, admin_client_a):
+        post_image(admin_client_a, "logo", corpus.good_png(), "logo.png")
+        response = admin_client_a.get(delete_url("logo"), headers={"HX-Request": "true"})
+        page = soup(response)
+        assert page.select_one("#settings-panel") is not None
+        assert page.find("h1") is None  # the panel only
+        assert card(page, "logo").select_one('[role="alertdialog"]') is not None
+
+    def test_nothing_to_confirm_without_an_image(self, admin_client_a):
+        response = admin_client_a.get(delete_url("logo"), follow=True)
+        assert response.redirect_chain[-1][0] == LOGO_URL
+        assert "Il n'y a pas d'image à supprimer." in text(response)
+        assert soup(response).select_one('[role="alertdialog"]') is None
+
+    @pytest.mark.parametrize("profile", ["chef", "enseignant", "apprenant", "admin_autre"])
+    def test_other_profiles_get_no_confirmation(self, profile, users, client_of, admin_client_a):
+        post_image(admin_client_a, "logo", corpus.good_png(), "logo.png")
+        response = client_of(users[profile]).get(delete_url("logo"))
+        if profile == "admin_autre":  # B's administrator: B has no logo
+            assert response.status_code == 302
+        else:
+            assert response.status_code == 403
+
+
+@pytest.mark.django_db
 class TestDelete:
     def test_delete_removes_the_file_and_the_preview(
         self, admin_client_a, establishment, users, django_capture_on_commit_callbacks
@@ -298,7 +366,7 @@ class TestDelete:
 
         page = soup(response)
         assert card(page, "logo").select_one("img") is None
-        assert card(page, "logo").find("button", string="Supprimer") is None
+        assert card(page, "logo").find("a", string="Supprimer") is None
         assert "Aucune image pour l'instant." in card(page, "logo").get_text()
         assert card(page, "cachet").select_one("img.image-preview") is not None
 

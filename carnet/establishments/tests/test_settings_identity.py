@@ -1,4 +1,4 @@
-"""Paramètres › Etablissement: the identity form, its checks, confirmation, audit."""
+"""Paramètres › Établissement: the identity form, its checks, confirmation, audit."""
 
 import pytest
 from django.urls import reverse
@@ -34,9 +34,9 @@ class TestIdentityTab:
     def test_page_shows_tabs_warning_and_labelled_fields(self, admin_client_a):
         page = soup(admin_client_a.get(URL))
         tabs = [a.get_text(strip=True) for a in page.select("nav.tabs a")]
-        assert tabs == ["Etablissement", "Transferts", "Masque de saisie", "Logo"]
+        assert tabs == ["Établissement", "Transferts", "Masque de saisie", "Logo"]
         assert page.select_one('nav.tabs a[aria-current="page"]').get_text(strip=True) == (
-            "Etablissement"
+            "Établissement"
         )
         warning = page.find(string=lambda s: s and "seront nécessaires" in s).parent.get_text()
         assert "nom, l'adresse électronique et le code UAI" in warning
@@ -130,6 +130,56 @@ class TestIdentityTab:
     ):
         admin_client_a.post(URL, {**GOOD, "uai": "0756036D"})
         assert Establishment.objects.get(pk=establishment.pk).uai == "0756036D"
+
+    def test_the_name_cannot_be_emptied_once_set(self, admin_client_a, establishment):
+        response = admin_client_a.post(URL, {**GOOD, "name": "   "})
+        assert response.status_code == 200
+        errors = soup(response).find(id="id_name_error").get_text(" ", strip=True)
+        assert errors.startswith("Le nom de l'établissement ne peut pas être effacé")
+        establishment.refresh_from_db()
+        assert establishment.name == "Lycée professionnel A"
+        assert not AuditEvent.objects.exists()
+        # The field says it is required now.
+        label = soup(admin_client_a.get(URL)).find("label", attrs={"for": "id_name"})
+        assert label.find(class_="required") is not None
+
+    def test_a_name_never_set_may_stay_empty(self, admin_client_a, establishment):
+        Establishment.objects.filter(pk=establishment.pk).update(name="")
+        response = admin_client_a.post(URL, {**GOOD, "name": "", "city": "Nantes"}, follow=True)
+        assert "ont été enregistrées" in text(response)
+        establishment.refresh_from_db()
+        assert (establishment.name, establishment.city) == ("", "Nantes")
+
+    def test_the_service_refuses_an_emptied_name_too(self, establishment, users):
+        from django.core.exceptions import ValidationError
+
+        from carnet.establishments.services import establishment_update_identity
+
+        with pytest.raises(ValidationError) as caught:
+            establishment_update_identity(
+                establishment=establishment,
+                data={**GOOD, "name": ""},
+                actor=users["administrateur"],
+            )
+        assert caught.value.message_dict["name"] == [Establishment.NAME_CLEARED]
+        establishment.refresh_from_db()
+        assert establishment.name == "Lycée professionnel A"
+
+    def test_every_problem_at_once(self, admin_client_a, other_establishment):
+        """A bad phone number does not hide that the UAI is another establishment's, nor an
+        emptied name."""
+        response = admin_client_a.post(
+            URL, {**GOOD, "phone": "12", "uai": other_establishment.uai, "name": ""}
+        )
+        page = soup(response)
+        assert {tag["id"] for tag in page.select("form .errors")} == {
+            "id_name_error",
+            "id_uai_error",
+            "id_phone_error",
+        }
+        assert "déjà utilisé par un autre établissement" in page.find(id="id_uai_error").text
+        summary = [a["href"] for a in page.select(".alert-error a")]
+        assert summary == ["#id_name", "#id_uai", "#id_phone"]
 
     def test_missing_identity_is_listed(self, admin_client_a, establishment):
         admin_client_a.post(URL, {**GOOD, "email": ""})

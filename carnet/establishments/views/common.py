@@ -22,7 +22,7 @@ class Tab:
 
 
 TABS = (
-    Tab("etablissement", "Etablissement", "establishments:identity"),
+    Tab("etablissement", "Établissement", "establishments:identity"),
     Tab("transferts", "Transferts", "establishments:transfers"),
     Tab("masque", "Masque de saisie", "establishments:masks"),
     Tab("logo", "Logo", "establishments:logo"),

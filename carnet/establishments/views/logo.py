@@ -6,7 +6,8 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import replace_url
 
 from carnet.core.permissions import establishment_permission_required
 from carnet.core.uploads import upload_limit
@@ -23,6 +24,7 @@ UPLOAD_DONE = {
     ImageKind.LOGO: "Le logo a été enregistré.",
     ImageKind.STAMP: "Le cachet de l'établissement a été enregistré.",
 }
+WHAT = {ImageKind.LOGO: "le logo", ImageKind.STAMP: "le cachet de l'établissement"}
 DELETE_DONE = {
     ImageKind.LOGO: "Le logo a été supprimé.",
     ImageKind.STAMP: "Le cachet de l'établissement a été supprimé.",
@@ -36,7 +38,7 @@ def _kind(value: str) -> ImageKind:
         raise Http404 from None
 
 
-def _logo_page(request, forms=None):
+def _logo_page(request, forms=None, confirm_delete: ImageKind | None = None):
     forms = forms or {}
     establishment = request.establishment
     images = [
@@ -46,6 +48,8 @@ def _logo_page(request, forms=None):
             # Changes with each upload (random name), so the browser never shows a stale one.
             "version": PurePosixPath(establishment.image_name(kind)).stem[:8],
             "form": forms.get(kind) or ImageUploadForm(kind=kind),
+            "what": WHAT[kind],
+            "confirm_delete": kind == confirm_delete,
         }
         for kind in ImageKind
     ]
@@ -89,10 +93,16 @@ def image_upload(request, kind: str):
     return _logo_page(request, {kind: form})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @settings_required
 def image_delete(request, kind: str):
+    """GET asks for confirmation (« Supprimer » is a link: no JavaScript needed); POST deletes."""
     kind = _kind(kind)
+    if request.method == "GET":
+        if request.establishment.image_name(kind):
+            return _logo_page(request, confirm_delete=kind)
+        messages.info(request, "Il n'y a pas d'image à supprimer.")
+        return redirect("establishments:logo")
     if establishment_image_delete(
         establishment=request.establishment, kind=kind, actor=request.user
     ):
@@ -101,7 +111,7 @@ def image_delete(request, kind: str):
         )
     messages.info(request, "Il n'y avait pas d'image à supprimer.")
     if request.htmx:
-        return _logo_page(request)
+        return replace_url(_logo_page(request), reverse("establishments:logo"))
     return redirect("establishments:logo")
 
 

@@ -72,7 +72,7 @@ def masks(request):
             add_service_errors(form, exc)
         else:
             message = (
-                f"Les intitulés du masque de saisie « {diploma.title} » ont été enregistrés."
+                f"Les intitulés du masque de saisie « {diploma.title} » ont été enregistrés."
                 if changes
                 else "Aucune modification : les intitulés étaient déjà ceux-là."
             )
@@ -97,7 +97,7 @@ def masks_reset(request):
     entry_mask_reset(establishment=request.establishment, diploma=diploma, actor=request.user)
     return saved(
         request,
-        f"Les intitulés du masque de saisie « {diploma.title} » ont été réinitialisés.",
+        f"Les intitulés du masque de saisie « {diploma.title} » ont été réinitialisés.",
         _mask_url("establishments:masks", diploma),
         lambda: _mask_page(request, diploma=diploma),
     )

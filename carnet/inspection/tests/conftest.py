@@ -11,7 +11,9 @@ from carnet.inspection.tests.factories import InspectorGrantFactory, today
 # What must never leak out of each establishment.
 SECRETS_A = ("Lycée professionnel A", "0442953W", "DIVA-SECRET", "NOTE-SECRETE-A")
 SECRETS_B = ("Lycée professionnel B", "0573690B", "DIVB-SECRET", "NOTE-SECRETE-B")
-PUPIL_NAMES = ("ZORGLUB", "Zéphyrine", "MARSUPILAMI")
+# Pupils' names: an inspector reads those of the establishment their live access opens.
+PUPILS_A = ("ZORGLUB", "Zéphyrine")
+PUPILS_B = ("MARSUPILAMI",)
 
 
 @pytest.fixture

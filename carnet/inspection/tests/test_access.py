@@ -13,7 +13,7 @@ from carnet.audit.models import AuditEvent
 from carnet.inspection.models import InspectorGrant
 from carnet.inspection.services import inspector_grant_revoke
 from carnet.inspection.session import SESSION_KEY
-from carnet.inspection.tests.conftest import PUPIL_NAMES, SECRETS_A, SECRETS_B, choose
+from carnet.inspection.tests.conftest import PUPILS_A, PUPILS_B, SECRETS_A, SECRETS_B, choose
 
 LOGIN = reverse("accounts:login")
 
@@ -48,6 +48,11 @@ SHOWN = {
     ("web:home", "inspecteur_actif"): ("Lycée professionnel A", "0442953W"),
     ("web:home", "inspecteur_autre"): ("Lycée professionnel B",),
     ("web:home", "chef"): ("INSPECTEUR_ACTIF",),
+    # The read-only lists of the directory: pupils' names, of A only, of B only.
+    ("directory:read_pupils", "inspecteur_actif"): ("ZORGLUB", "Zéphyrine", "DIVA-SECRET"),
+    ("directory:read_pupils", "inspecteur_autre"): ("MARSUPILAMI", "DIVB-SECRET"),
+    ("directory:division", "inspecteur_actif"): ("ZORGLUB", "DIVA-SECRET"),
+    ("directory:read_divisions", "inspecteur_actif"): ("DIVA-SECRET",),
 }
 
 
@@ -66,8 +71,11 @@ def clients(users, grants, establishment, other_establishment):
     return made
 
 
-def urls(grants):
+def urls(grants, data):
     return {
+        "directory:read_pupils": reverse("directory:read_pupils"),
+        "directory:read_divisions": reverse("directory:read_divisions"),
+        "directory:division": reverse("directory:division", args=[data["division_a"].pk]),
         "inspection:grants": reverse("inspection:grants"),
         "inspection:grant_revoke": reverse("inspection:grant_revoke", args=[grants["actif"].pk]),
         "inspection:establishment": reverse("inspection:establishment"),
@@ -84,15 +92,15 @@ def assert_status(response, expected):
 
 
 def assert_isolated(profile, response):
-    """No data of an establishment the profile may not read, no pupil name for inspectors."""
+    """No data of an establishment the profile may not read, its pupils' names included: an
+    inspector reads those of the establishment their live access opens, and nothing of any
+    other (an access ended, to come or revoked opens nothing)."""
     body = response.content.decode()
     forbidden = []
     if profile not in OF_A:
-        forbidden += SECRETS_A
+        forbidden += SECRETS_A + PUPILS_A
     if profile not in OF_B:
-        forbidden += SECRETS_B
-    if profile in INSPECTORS:
-        forbidden += PUPIL_NAMES
+        forbidden += SECRETS_B + PUPILS_B
     for secret in forbidden:
         assert secret not in body, (profile, secret)
 
@@ -102,13 +110,24 @@ class TestMatrix:
     # Who may open each page: carnet/web/tests/test_access_matrix.py. Here: what they see.
     @pytest.mark.parametrize(("url_name", "profile"), sorted(SHOWN))
     def test_allowed_pages_show_their_data(self, url_name, profile, clients, grants, data):
-        response = clients[profile].get(urls(grants)[url_name])
+        response = clients[profile].get(urls(grants, data)[url_name])
         assert response.status_code == 200
         assert_isolated(profile, response)
         for secret in SHOWN[(url_name, profile)]:
             assert secret in response.content.decode(), secret
         # GET never writes: the grant shown on the confirmation page is still open.
         assert InspectorGrant.objects.get(pk=grants["actif"].pk).revoked_at is None
+
+    @pytest.mark.parametrize("profile", PROFILES)
+    def test_pupils_names_only_to_whom_may_read_them(self, profile, clients, grants, data):
+        pages = urls(grants, data)
+        for name in ("directory:read_pupils", "directory:division", "web:home"):
+            response = clients[profile].get(pages[name])
+            assert_isolated(profile, response)
+        if profile == "inspecteur_actif":
+            assert (
+                "ZORGLUB" in clients[profile].get(pages["directory:read_pupils"]).content.decode()
+            )
 
     @pytest.mark.parametrize("profile", PROFILES)
     def test_consult_a(self, profile, clients, grants, data, establishment):
@@ -185,7 +204,15 @@ def route_urls():
     return sorted(set(walk(get_resolver().url_patterns, "")))
 
 
-ALLOWED_POSTS = {"accounts:logout", "accounts:password_change", "inspection:consult"}
+ALLOWED_POSTS = {
+    "accounts:logout",
+    "accounts:password_change",
+    "inspection:consult",
+    # Searches of the read-only lists: kept in the session, nothing else written.
+    "directory:read_divisions",
+    "directory:read_pupils",
+    "directory:read_teachers",
+}
 
 
 @pytest.mark.django_db

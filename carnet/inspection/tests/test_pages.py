@@ -185,7 +185,7 @@ class TestHeadPage:
             f"{today():%d/%m/%Y} au {school_year_end(today()):%d/%m/%Y}. Un message a été "
             "envoyé à jeanne.dupre@ac-nantes.fr pour que l'inspecteur choisisse son mot de "
             "passe : le lien est valable une heure ; passé ce délai, il en demande un autre "
-            "avec « Mot de passe oublié », sur la page de connexion, avec cette adresse."
+            "avec «\u00a0Mot de passe oublié\u00a0», sur la page de connexion, avec cette adresse."
         )
         # Exactly one message, to the inspector only, with the login and the link.
         (message,) = mail.outbox
@@ -280,19 +280,54 @@ class TestHeadPage:
         assert InspectorGrant.objects.filter(inspector__username="jeanne.dupre").count() == 2
         assert User.objects.filter(profile=Profile.INSPECTOR, username="jeanne.dupre").exists()
 
-    def test_overlapping_grant_error_above_the_form(self, chef_client, users, establishment):
+    def test_overlapping_grant_error_under_the_start_date(self, chef_client, users, establishment):
         users["inspecteur"].email = "ien.x@ac-nantes.fr"
         users["inspecteur"].save()
         InspectorGrantFactory(establishment=establishment, inspector=users["inspecteur"])
         response = chef_client.post(GRANTS, form_data(email="ien.x@ac-nantes.fr"))
         assert response.status_code == 200
-        alert = (
-            soup(response)
-            .find("form", attrs={"action": GRANTS})
-            .find_previous(class_="alert-error")
-        )
-        assert "a déjà un accès à l'établissement" in alert.get_text()
+        page = soup(response)
+        assert "a déjà un accès à l'établissement" in page.find(id="id_starts_on_error").get_text()
+        summary = page.find("form", attrs={"action": GRANTS}).find_previous(class_="alert-error")
+        assert summary.find("a", string="Date de début")["href"] == "#id_starts_on"
         assert InspectorGrant.objects.count() == 1
+
+    def test_every_error_at_once_each_under_its_field(self, chef_client):
+        """A missing e-mail address does not hide a period that ends before it starts, nor
+        an unknown inspector's missing names a missing end date."""
+        response = chef_client.post(
+            GRANTS,
+            form_data(
+                email="",
+                starts_on=days(3).isoformat(),
+                ends_on=days(1).isoformat(),
+            ),
+        )
+        page = soup(response)
+        errors = {
+            tag["id"].removeprefix("id_").removesuffix("_error"): tag.get_text(" ", strip=True)
+            for tag in page.select("form .errors")
+        }
+        assert errors == {
+            "email": "Indiquez l'adresse électronique de l'inspecteur.",
+            "ends_on": "La date de fin doit être postérieure ou égale à la date de début.",
+        }
+        response = chef_client.post(
+            GRANTS,
+            form_data(email="inconnue@ac-nantes.fr", first_name="", last_name="", ends_on=""),
+        )
+        errors = {tag["id"] for tag in soup(response).select("form .errors")}
+        assert errors == {"id_first_name_error", "id_last_name_error", "id_ends_on_error"}
+        summary = [a["href"] for a in soup(response).select(".alert-error a")]
+        assert summary == ["#id_first_name", "#id_last_name", "#id_ends_on"]
+        assert not InspectorGrant.objects.exists()
+
+    def test_a_start_in_the_past_and_a_bad_address_together(self, chef_client):
+        response = chef_client.post(
+            GRANTS, form_data(email="pas-une-adresse", starts_on=days(-2).isoformat())
+        )
+        errors = {tag["id"] for tag in soup(response).select("form .errors")}
+        assert errors == {"id_email_error", "id_starts_on_error"}
 
     @pytest.mark.parametrize(
         ("values", "field", "message"),
@@ -300,7 +335,8 @@ class TestHeadPage:
             ({"email": "pas-une-adresse"}, "email", "Saisissez une adresse électronique valide."),
             ({"first_name": "", "last_name": ""}, "last_name", "indiquez son nom"),
             ({"ends_on": "31/13/2026"}, "ends_on", "Saisissez une date valide (jj/mm/aaaa)."),
-            ({"ends_on": ""}, "ends_on", "Ce champ est obligatoire."),
+            ({"ends_on": ""}, "ends_on", "Indiquez la date de fin de l'accès (jj/mm/aaaa)."),
+            ({"starts_on": ""}, "starts_on", "Indiquez la date de début de l'accès"),
             ({"starts_on": "2000-01-03", "ends_on": "2000-01-04"}, "starts_on", "passée"),
             (
                 {"ends_on": (school_year_end(today()) + datetime.timedelta(days=1)).isoformat()},
@@ -532,7 +568,8 @@ class TestInspectorPages:
             ["TMELEC", "Terminale MELEC", diplomas["BP-MELEC"].title, "3"],
         ]
         body = text(response)
-        assert "seront consultables ici dès que ces modules" in body
+        # Modules still to come are not promised.
+        assert "dès que ces modules" not in body and "bientôt" not in body
         for absent in ("ANCIENNE", "GRP-ATELIER", "PARTI", "Léa", "NOTE-SECRETE-A"):
             assert absent not in body
         main = page.find("main")

@@ -141,8 +141,8 @@ class TestUnreadableFiles:
 
     def test_values_longer_than_their_columns_are_refused(self):
         problems = refused(encode(minimal(cfd="123456789", intitule="x" * 256)))
-        assert "Diplôme : « cfd » dépasse 8 caractères." in problems
-        assert "Diplôme : « intitule » dépasse 255 caractères." in problems
+        assert "Diplôme : « cfd » dépasse 8 caractères." in problems
+        assert "Diplôme : « intitule » dépasse 255 caractères." in problems
 
     def test_empty_file(self):
         assert refused(b"")[0].startswith("JSON invalide")
@@ -166,7 +166,7 @@ class TestUnreadableFiles:
     )
     def test_wrong_format_tag(self, content):
         assert refused(content) == [
-            "Ce fichier n'est pas un référentiel au format « referentiel/1 »."
+            "Ce fichier n'est pas un référentiel au format « referentiel/1 »."
         ]
 
 
@@ -177,35 +177,35 @@ class TestMissingFields:
     def test_diploma_field_missing(self, key):
         data = minimal()
         del data[key]
-        assert f"Diplôme : « {key} » est obligatoire." in refused(encode(data))
+        assert f"Diplôme : « {key} » est obligatoire." in refused(encode(data))
 
     def test_diploma_field_blank(self):
-        assert "Diplôme : « provenance » est obligatoire." in refused(
+        assert "Diplôme : « provenance » est obligatoire." in refused(
             encode(minimal(provenance="   "))
         )
 
     def test_competency_label_missing(self):
         data = minimal()
         del data["competences"][1]["intitule"]
-        assert "Compétence C2 : « intitule » est obligatoire." in refused(encode(data))
+        assert "Compétence C2 : « intitule » est obligatoire." in refused(encode(data))
 
     def test_competency_code_missing(self):
         data = minimal()
         del data["competences"][1]["code"]
         problems = refused(encode(data))
-        assert "Compétence 2 : « code » est obligatoire." in problems
+        assert "Compétence 2 : « code » est obligatoire." in problems
         # The tasks and the unit that mobilise C2 now point at an unknown competency.
         assert "Tâche T2 : compétence C2 inconnue." in problems
 
     def test_task_label_missing(self):
         data = minimal()
         data["activites"][0]["taches"][0]["intitule"] = ""
-        assert "Tâche T1 : « intitule » est obligatoire." in refused(encode(data))
+        assert "Tâche T1 : « intitule » est obligatoire." in refused(encode(data))
 
     def test_unit_label_missing(self):
         data = minimal()
         del data["unites"][0]["intitule"]
-        assert "Unité U1 : « intitule » est obligatoire." in refused(encode(data))
+        assert "Unité U1 : « intitule » est obligatoire." in refused(encode(data))
 
     def test_every_problem_is_reported_at_once(self):
         data = minimal()
@@ -257,14 +257,14 @@ class TestUnknownAndDuplicateCodes:
 
 class TestWrongTypes:
     def test_code_is_a_number(self):
-        assert refused(encode(minimal(code=12))) == ["Diplôme : « code » doit être un texte."]
+        assert refused(encode(minimal(code=12))) == ["Diplôme : « code » doit être un texte."]
 
     def test_cfd_is_null(self):
-        assert "Diplôme : « cfd » doit être un texte." in refused(encode(minimal(cfd=None)))
+        assert "Diplôme : « cfd » doit être un texte." in refused(encode(minimal(cfd=None)))
 
     def test_competencies_not_a_list(self):
         problems = refused(encode(minimal(competences={"C1": "Analyser"})))
-        assert "Diplôme : « competences » doit être une liste." in problems
+        assert "Diplôme : « competences » doit être une liste." in problems
 
     def test_competency_not_an_object(self):
         data = minimal()
@@ -274,7 +274,7 @@ class TestWrongTypes:
     def test_criteria_not_a_list(self):
         data = minimal()
         data["competences"][0]["criteres"] = "Le dossier est lu"
-        assert refused(encode(data)) == ["Compétence C1 : « criteres » doit être une liste."]
+        assert refused(encode(data)) == ["Compétence C1 : « criteres » doit être une liste."]
 
     @pytest.mark.parametrize("criterion", [3, "", "   ", None, ["a"]])
     def test_invalid_criterion(self, criterion):
@@ -295,7 +295,7 @@ class TestWrongTypes:
     def test_tasks_not_a_list(self):
         data = minimal()
         data["activites"][0]["taches"] = {"code": "T1"}
-        assert refused(encode(data)) == ["Activité A1 : « taches » doit être une liste."]
+        assert refused(encode(data)) == ["Activité A1 : « taches » doit être une liste."]
 
     def test_activity_not_an_object(self):
         assert refused(encode(minimal(activites=["A1"]))) == ["Activité n° 1 : objet attendu."]
@@ -330,7 +330,7 @@ class TestWrongTypes:
     def test_autonomy_is_a_number(self):
         data = minimal()
         data["activites"][0]["taches"][0]["autonomie"] = 1
-        assert refused(encode(data)) == ["Tâche T1 : « autonomie » doit être un texte."]
+        assert refused(encode(data)) == ["Tâche T1 : « autonomie » doit être un texte."]
 
 
 class TestScale:

@@ -23,7 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from carnet.accounts.tests.factories import UserFactory
 from carnet.directory.enums import PupilSource
 from carnet.directory.school_years import school_year_start
-from carnet.directory.tests.factories import DivisionFactory, PupilFactory
+from carnet.directory.tests.factories import DivisionFactory, PupilFactory, StaffMemberFactory
 from carnet.imports.enums import BatchKind, BatchStatus
 from carnet.imports.models import ImportBatch
 from carnet.inspection.tests.conftest import choose
@@ -68,6 +68,8 @@ ADMIN_OBJECT = expect(403, administrateur=OK, admin_autre=404)
 HEADS_PAGE = expect(403, chef=OK, chef_autre=OK)
 AUDIT_PAGE = expect(403, administrateur=OK, admin_autre=OK, chef=OK, chef_autre=OK)
 LIVE_INSPECTORS = expect(403, inspecteur_actif=OK, inspecteur_autre=OK)
+# The read-only lists: the head, and an inspector while their access is live.
+READERS = expect(403, chef=OK, chef_autre=OK, inspecteur_actif=OK, inspecteur_autre=OK)
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,21 @@ ROUTES = {
     "directory:divisions": Route(ADMIN_PAGE),
     "directory:pupils": Route(ADMIN_PAGE),
     "directory:division_diploma": Route(ADMIN_OBJECT, division, method="post"),
+    # The read-only lists, and a division's page (A's teacher teaches the division).
+    "directory:read_divisions": Route(READERS),
+    "directory:read_pupils": Route(READERS),
+    "directory:read_teachers": Route(READERS),
+    "directory:division": Route(
+        expect(
+            403,
+            chef=OK,
+            enseignant=OK,
+            inspecteur_actif=OK,
+            chef_autre=404,
+            inspecteur_autre=404,
+        ),
+        division,
+    ),
     "referentials:list": Route(SIGNED_IN),
     "referentials:detail": Route(SIGNED_IN, lambda objects: ["BP-MELEC"]),
     "audit:events": Route(AUDIT_PAGE),
@@ -245,6 +262,9 @@ def objects(people, establishment, other_establishment, diplomas):
         diploma=diplomas["BP-MELEC"],
     )
     pupil = PupilFactory(establishment=establishment, division=division_a, last_name="ZORGLUB")
+    StaffMemberFactory(
+        establishment=establishment, user=people["users"]["enseignant"]
+    ).divisions.add(division_a)
     division_b = DivisionFactory(
         establishment=other_establishment, code="DIVB-SECRET", school_year__start_year=year
     )

@@ -40,6 +40,6 @@ class Command(BaseCommand):
                 "Établissement non créé :\n" + "\n".join(f"- {m}" for m in exc.messages)
             ) from None
         self.stdout.write(
-            f"Établissement {establishment.uai} « {establishment.name} » créé, "
+            f"Établissement {establishment.uai} « {establishment.name} » créé, "
             f"administrateur : {options['admin_login']}."
         )
