@@ -89,3 +89,41 @@ def first_import_done(*, establishment) -> bool:
         .filter(Exists(Pupil.objects.filter(division=OuterRef("pk"))))
         .exists()
     )
+
+
+# --- Learners « hors SIECLE » -----------------------------------------------------------
+
+
+def outside_learners(*, establishment):
+    """Hors-SIECLE learners with their division, by name."""
+    return (
+        Pupil.objects.of(establishment)
+        .filter(source=PupilSource.OUTSIDE_SIECLE)
+        .select_related("division__school_year")
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def outside_divisions(*, establishment):
+    """Hors-SIECLE divisions, newest school year first, with their active learners counted."""
+    return (
+        Division.objects.of(establishment)
+        .filter(source=PupilSource.OUTSIDE_SIECLE)
+        .select_related("school_year", "diploma")
+        .annotate(active_pupils=Count("pupils", filter=Q(pupils__status=PupilStatus.ACTIVE)))
+        .order_by("-school_year__start_year", "code")
+    )
+
+
+def learner_division_choices(*, establishment, today, current=None):
+    """Divisions a learner may be placed in: this school year's (SIECLE ones included, for
+    mixed classes), plus the learner's current division if older."""
+    condition = Q(school_year__start_year=school_year_start(today), kind=StructureKind.DIVISION)
+    if current is not None:
+        condition |= Q(pk=current.pk)
+    return (
+        Division.objects.of(establishment)
+        .filter(condition)
+        .select_related("school_year")
+        .order_by("-school_year__start_year", "code")
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from carnet.directory import views
+from carnet.directory import outside_views, views
 
 app_name = "directory"
 
@@ -9,3 +9,4 @@ urlpatterns = [
     path("annuaire/eleves/", views.pupils, name="pupils"),
     path("annuaire/divisions/<int:pk>/diplome/", views.division_diploma, name="division_diploma"),
 ]
+urlpatterns += outside_views.urlpatterns

@@ -17,7 +17,6 @@ import csv
 import datetime
 import io
 import re
-import unicodedata
 import warnings
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -28,6 +27,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from carnet.core.identifiers import ine_problem, normalize_ine
+from carnet.core.identity import fold, learner_key
 from carnet.imports.parsers.common import Problem, error, warning, xml_prolog
 
 MAX_ROWS = 5_000  # learners (non-empty lines under the header)
@@ -79,7 +79,6 @@ OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 (.xls), old Wo
 ZIP_MAGIC = b"PK\x03\x04"
 _SEPARATOR_HINT = re.compile(r"^\s*sep=(.)\s*$", re.IGNORECASE)
 _FRENCH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
 @dataclass(frozen=True)
@@ -117,20 +116,6 @@ class _Refused(Exception):
     def __init__(self, problem: Problem):
         super().__init__(problem.message)
         self.problem = problem
-
-
-def fold(text: str) -> str:
-    """Case-, accent- and punctuation-insensitive form: « Prénom » → « prenom », « Œ » → « oe »."""
-    text = (text or "").casefold().replace("œ", "oe").replace("æ", "ae")
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(_NOT_ALNUM.sub(" ", bare).split())
-
-
-def learner_key(last_name: str, first_name: str, birth_date: datetime.date | None) -> str:
-    """What identifies a learner without INE: names (case/accents ignored) and birth date."""
-    born = birth_date.isoformat() if birth_date else ""
-    return f"{fold(last_name)}|{fold(first_name)}|{born}"
 
 
 def parse_learners(

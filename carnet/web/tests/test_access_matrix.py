@@ -148,10 +148,10 @@ ROUTES = {
         ADMIN_OBJECT, lambda objects: [objects["siecle_batch"].token], method="post"
     ),
     "imports:outside_list": Route(ADMIN_PAGE),
-    "imports:outside_learner_create": Route(ADMIN_PAGE),
-    "imports:outside_learner_edit": Route(ADMIN_OBJECT, lambda objects: [objects["learner"].pk]),
-    "imports:outside_division_create": Route(ADMIN_PAGE),
-    "imports:outside_division_edit": Route(
+    "directory:outside_learner_create": Route(ADMIN_PAGE),
+    "directory:outside_learner_edit": Route(ADMIN_OBJECT, lambda objects: [objects["learner"].pk]),
+    "directory:outside_division_create": Route(ADMIN_PAGE),
+    "directory:outside_division_edit": Route(
         ADMIN_OBJECT, lambda objects: [objects["outside_division"].pk]
     ),
     "imports:outside_upload": Route(ADMIN_PAGE),
