@@ -144,7 +144,10 @@ def _refusal(kind: ImportKind, batch: ImportBatch) -> ValidationError | None:
 def _apply_locked(kind: ImportKind, batch: ImportBatch, actor, choices: dict) -> ImportBatch:
     establishment = batch.establishment
     plan = kind.plan(establishment=establishment, payload=batch.payload, choices=choices)
-    if plan.refused or plan.digest != batch.payload.get("digest"):
+    if plan.refused:
+        # What refuses it now (data changed since, a confirmation not in the preview).
+        raise ValidationError(next(p.message for p in plan.problems if p.level == "error"))
+    if plan.digest != batch.payload.get("digest"):
         raise ValidationError(kind.stale())
     _write(kind, establishment=establishment, plan=plan, files=batch.files, actor=actor)
     batch.status = BatchStatus.APPLIED

@@ -134,11 +134,11 @@ def _without_pupils(by_kind: dict[FileKind, ParsedFile]) -> Problem:
     """Without the pupils file, say before « Confirmer » what the import does and does not."""
     updated = []
     if FileKind.STRUCTURES in by_kind or FileKind.STS in by_kind:
-        updated.append("les divisions et les groupes")
+        updated.append("les divisions et groupes")
     if FileKind.NOMENCLATURE in by_kind:
         updated.append("les libellés des MEF")
     if FileKind.STS in by_kind:
-        updated.append("les personnels, leurs classes et leurs comptes")
+        updated.append("les personnels (leurs classes et leurs comptes)")
     listed = ", ".join(updated[:-1]) + (" et " if len(updated) > 1 else "") + updated[-1]
     return warning(
         "no_pupils_file",

@@ -309,6 +309,27 @@ class TestLearnerForms:
         assert "Saisissez une date valide (jj/mm/aaaa)." in page.get_text()
         assert not Pupil.objects.exists()
 
+    def test_every_error_at_once(self, admin_client_a, establishment):
+        """A missing division does not hide an impossible birth date (nor a bad INE)."""
+        current_division(establishment, "CAP1-APP", source=OUTSIDE)
+        data = {
+            "last_name": "MARTIN",
+            "first_name": "Léa",
+            "birth_date": "2099-01-01",
+            "ine": "123",
+            "division": "",
+            "outside_status": "apprenti",
+        }
+        page = soup(admin_client_a.post(reverse("directory:outside_learner_create"), data))
+        errors = {
+            name: page.select_one(f"#id_{name}_error").get_text(" ", strip=True)
+            for name in ("birth_date", "ine", "division")
+        }
+        assert "La date de naissance 01/01/2099 est impossible." in errors["birth_date"]
+        assert "L'INE 123 n'est pas valide" in errors["ine"]
+        assert errors["division"]  # Django's own message for the missing choice
+        assert not Pupil.objects.exists()
+
     def test_edit(self, admin_client_a, establishment):
         division = current_division(establishment, "CAP1-APP", source=OUTSIDE)
         learner = PupilFactory(
