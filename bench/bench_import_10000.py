@@ -7,7 +7,8 @@ median and the worst of the runs, and the number of SQL queries (which must not 
 the number of pupils: bulk writes in chunks of 500 rows).
 
 Runs on its own SQLite file under var/ unless DATABASE_URL is set, e.g.
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/carnet .venv/bin/python bench/bench_import_10000.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/carnet .venv/bin/python \
+        bench/bench_import_10000.py
 (it migrates that database and leaves the benchmark's establishments in it). BENCH_RUNS sets
 the number of runs (2 by default).
 """
@@ -119,15 +120,17 @@ def main() -> None:
         )
         e = gen.establishment(uai=establishment.uai, pupils=PUPILS, teachers=TEACHERS, seed=run)
         files = files_of(e)  # generated before the clock starts
-        elapsed, queries, batch = timed(
-            lambda: siecle_import_preview(
+
+        def preview(files=files, establishment=establishment):
+            return siecle_import_preview(
                 establishment=establishment, uploads=files, actor=None, today=TODAY
             )
-        )
+
+        elapsed, queries, batch = timed(preview)
         assert batch.counts["pupils"]["created"] == PUPILS, batch.problems
         previews.append((elapsed, queries))
         elapsed, queries, batch = timed(
-            lambda: siecle_import_apply(batch=batch, actor=None, heads=[HEAD])
+            lambda batch=batch: siecle_import_apply(batch=batch, actor=None, heads=[HEAD])
         )
         confirms.append((elapsed, queries))
 
