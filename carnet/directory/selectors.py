@@ -30,6 +30,13 @@ def divisions_list(*, establishment, search: str = ""):
     return queryset
 
 
+def division_ids(*, establishment, school_year) -> dict[str, int]:
+    """code → pk of the establishment's divisions and groups of a school year."""
+    return dict(
+        Division.objects.of(establishment).filter(school_year=school_year).values_list("code", "pk")
+    )
+
+
 def pupils_list(*, establishment, search: str = "", division=None, status: str = ""):
     queryset = (
         Pupil.objects.of(establishment)

@@ -75,13 +75,6 @@ def divisions_update(
     _update_rows(Division, rows=rows, fields=fields)
 
 
-def division_ids(*, establishment, school_year: SchoolYear) -> dict[str, int]:
-    """code → pk of the establishment's divisions and groups of a school year."""
-    return dict(
-        Division.objects.of(establishment).filter(school_year=school_year).values_list("code", "pk")
-    )
-
-
 # --- Pupils -----------------------------------------------------------------------------
 
 

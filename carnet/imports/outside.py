@@ -24,8 +24,8 @@ from carnet.core.identity import learner_key
 from carnet.directory.enums import OutsideStatus, PupilSource, PupilStatus, StructureKind
 from carnet.directory.models import Division, Pupil
 from carnet.directory.school_years import school_year_start
+from carnet.directory.selectors import division_ids
 from carnet.directory.services import (
-    division_ids,
     divisions_create,
     pupils_create,
     pupils_update,

@@ -8,8 +8,8 @@ from carnet.accounts.services import (
 )
 from carnet.audit.enums import AuditAction
 from carnet.audit.services import audit_event_record
+from carnet.directory.selectors import division_ids
 from carnet.directory.services import (
-    division_ids,
     divisions_create,
     divisions_update,
     pupil_groups_replace,
