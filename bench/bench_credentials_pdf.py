@@ -1,4 +1,4 @@
-"""« Imprimer les identifiants »: a 35-pupil division's login sheet as PDF (target ≤ 2 s).
+"""« Imprimer les identifiants »: a 35-pupil division's login sheet as PDF (target ≤ 2 s).
 
 No database: an unsaved establishment, the logo given as a data: URI (credentials_pdf
 reads it from storage otherwise). Times the first run (fonts loaded, as in a fresh

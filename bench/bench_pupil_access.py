@@ -1,4 +1,4 @@
-"""« Générer les accès » of a 35-pupil division, end to end: accounts + the PDF sheet.
+"""« Générer les accès » of a 35-pupil division, end to end: accounts + the PDF sheet.
 
 The POST the administrator makes: 35 accounts with logins and temporary passwords, then the
 printed sheet (target: ≤ 2 s for the sheet; here the whole answer is timed). Each run uses a

@@ -1,7 +1,7 @@
 """Searches and French order folded by the database, on a 10,000-pupil establishment.
 
 The administrator's pupils list (first page of 25, French order), the same with a search
-(« lefevre », which must find « LEFÈVRE »), and the queries alone: the plain
+(« lefevre », which must find « LEFÈVRE »), and the queries alone: the plain
 ``order_by("last_name", "first_name")`` / ``icontains`` they replaced, the stored keys the
 pupils' lists use, and folding by the query (what the smaller lists do). Medians of RUNS
 runs. Runs on its own
@@ -113,7 +113,7 @@ def run(establishment) -> None:
         + timed(pupils.order_by(*name_order("last_name", "first_name")))
     )
     print(
-        "  requête, recherche « lefevre » : icontains "
+        "  requête, recherche « lefevre » : icontains "
         + timed(pupils.filter(last_name__icontains="lef"))
         + ", clés stockées "
         + timed(pupils.filter(pupil_words_match("lefevre")))
@@ -125,9 +125,9 @@ def run(establishment) -> None:
     queries = []
     with connection.execute_wrapper(lambda execute, *args: queries.append(1) or execute(*args)):
         page = client.get(url)
-    assert "LEFÈVRE" in page.content.decode(), "« lefevre » doit trouver LEFÈVRE"
+    assert "LEFÈVRE" in page.content.decode(), "« lefevre » doit trouver LEFÈVRE"
     print(
-        f"  page avec la recherche « lefevre » : {median_ms(lambda: client.get(url)):.1f} ms, "
+        f"  page avec la recherche « lefevre » : {median_ms(lambda: client.get(url)):.1f} ms, "
         f"{len(queries)} requêtes"
     )
 

@@ -6,9 +6,9 @@ from carnet.directory.models import Pupil
 
 
 class AccountBackend(ModelBackend):
-    """Django's ModelBackend; a pupil who left the establishment (« sorti ») cannot sign in.
+    """Django's ModelBackend; a pupil who left the establishment (« sorti ») cannot sign in.
 
-    Checked at sign-in and at every request (get_user), so a pupil marked « sorti » by an
+    Checked at sign-in and at every request (get_user), so a pupil marked « sorti » by an
     import is signed out at once, whatever the state of their account.
     """
 

@@ -8,7 +8,7 @@ class DisabledReason(models.TextChoices):
     NONE = "", "—"
     # Only the administrator (or the operator) enables it again: an import never does.
     ADMIN = "administrateur", "Désactivé par l'administrateur"
-    # Set and lifted by the imports (a pupil « sorti », a staff member absent from STS-web…).
+    # Set and lifted by the imports (a pupil « sorti », a staff member absent from STS-web…).
     LEFT = "sorti", "Élève sorti de l'établissement"
     DEPARTED = "parti", "Absent du dernier fichier STS-web"
     NO_ACCESS = "sans_acces", "Fonction sans accès pédagogique (STS-web)"

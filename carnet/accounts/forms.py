@@ -42,7 +42,7 @@ class DivisionsField(forms.ModelMultipleChoiceField):
 
 
 class StaffAccountForm(forms.Form):
-    """« Nouvel enseignant », the head's account, and their edition."""
+    """« Nouvel enseignant », the head's account, and their edition."""
 
     civility = forms.ChoiceField(
         label="Civilité", choices=[("", "—"), *Civility.choices], required=False
@@ -101,7 +101,7 @@ class AccountPasswordResetForm(PasswordResetForm):
 
 class PersonalPasswordChangeForm(PasswordChangeForm):
     """Django's form; the new password must differ from the current one (a temporary
-    password kept as « new » would leave the printed sheet opening the account)."""
+    password kept as « new » would leave the printed sheet opening the account)."""
 
     def clean(self):
         cleaned = super().clean()

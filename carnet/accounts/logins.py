@@ -1,4 +1,4 @@
-"""Logins: « prénom.nom » folded to ASCII lower case, made unique with a digit."""
+"""Logins: « prénom.nom » folded to ASCII lower case, made unique with a digit."""
 
 import re
 import unicodedata
@@ -7,7 +7,7 @@ LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß":
 
 
 def fold(value: str) -> str:
-    """« Cœlia » → « coelia », « N'Diaye » → « ndiaye », « Da Silva » → « dasilva »."""
+    """« Cœlia » → « coelia », « N'Diaye » → « ndiaye », « Da Silva » → « dasilva »."""
     value = unicodedata.normalize("NFKD", value.translate(LIGATURES))
     value = "".join(c for c in value if not unicodedata.combining(c)).lower()
     return re.sub(r"[^a-z0-9-]", "", value).strip("-")

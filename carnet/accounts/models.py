@@ -18,7 +18,7 @@ class CarnetUserManager(UserManager.from_queryset(UserQuerySet)):
 
 
 class User(AbstractUser):
-    """An account. ``username`` is the login (« Identifiant »), unique on the whole platform.
+    """An account. ``username`` is the login (« Identifiant »), unique on the whole platform.
 
     Establishment profiles belong to one establishment; inspectors and the platform
     operator belong to none (inspectors are granted establishments by their heads).

@@ -1,4 +1,4 @@
-"""Permissions of « Gestion des utilisateurs » and « Gestion des accès élèves »."""
+"""Permissions of « Gestion des utilisateurs » and « Gestion des accès élèves »."""
 
 import rules
 

@@ -1,4 +1,4 @@
-"""Reads of « Gestion des utilisateurs » and « Gestion des accès élèves »."""
+"""Reads of « Gestion des utilisateurs » and « Gestion des accès élèves »."""
 
 from dataclasses import dataclass
 
@@ -70,7 +70,7 @@ class Blocker:
 
 
 def teacher_creation_blockers(*, establishment) -> list[Blocker]:
-    """Why « Nouvel enseignant » is not offered yet (PRODUCT.md rule 2); empty when it is."""
+    """Why « Nouvel enseignant » is not offered yet (PRODUCT.md rule 2); empty when it is."""
     blockers = []
     missing = [
         label
@@ -102,7 +102,7 @@ def head_account(*, establishment) -> User | None:
 
 
 def _squeezed(field: str):
-    """The field folded, spaces dropped: « Da Silva » and « DASILVA » are alike."""
+    """The field folded, spaces dropped: « Da Silva » and « DASILVA » are alike."""
     return Replace(Folded(field), Value(" "), Value(""))
 
 
@@ -112,7 +112,7 @@ def _no_space(name: str) -> str:
 
 def similar_people(*, establishment, first_name: str, last_name: str, birth_date) -> list:
     """Staff who look like the person being created: the same names, whatever the case,
-    accents, apostrophes, hyphens and spaces (« DUPRE » typed, « Dupré » imported), and the
+    accents, apostrophes, hyphens and spaces (« DUPRE » typed, « Dupré » imported), and the
     same birth date when both have one. Compared by the database (one query)."""
     same_birth = Q(birth_date__isnull=True) | Q(birth_date=birth_date) if birth_date else Q()
     return list(

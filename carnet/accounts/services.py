@@ -4,6 +4,7 @@ Temporary passwords are returned once to the caller (to show or print) and never
 clear; every account they open must choose its own password at the next sign-in.
 """
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -25,16 +26,22 @@ from carnet.accounts.credentials import (
     logins_reserve,
     temporary_password,
 )
+from carnet.accounts.enums import DisabledReason
 from carnet.accounts.hashers import TemporaryPasswordHasher
 from carnet.accounts.models import User
 from carnet.audit.diff import audit_changes
 from carnet.audit.enums import AuditAction
 from carnet.audit.services import audit_event_record
 from carnet.core.profiles import Profile
-from carnet.directory.enums import PupilStatus, StaffFunction, StaffSource
+from carnet.directory.enums import PupilStatus, StaffFunction
 from carnet.directory.models import Pupil, StaffMember
-from carnet.directory.school_years import school_year_start
 from carnet.directory.selectors import pupil_name_order
+from carnet.directory.services import (
+    BATCH_SIZE,
+    chunks,
+    staff_member_create,
+    staff_member_update,
+)
 
 TEMPORARY_HASHER = TemporaryPasswordHasher.algorithm
 
@@ -188,7 +195,7 @@ def users_bulk_create(
     return created
 
 
-# --- Staff accounts (« Gestion des utilisateurs ») ---------------------------------------
+# --- Staff accounts (« Gestion des utilisateurs ») ---------------------------------------
 
 
 @transaction.atomic
@@ -216,21 +223,12 @@ def staff_account_create(
         email=data.get("email", ""),
         actor=actor,
     )
-    member = StaffMember.objects.create(
+    member = staff_member_create(
         establishment=establishment,
-        civility=data.get("civility", ""),
-        last_name=user.last_name,
-        first_name=user.first_name,
-        birth_date=data.get("birth_date"),
-        discipline=data.get("discipline", "").strip(),
         function=function,
-        source=StaffSource.MANUAL,
+        data={**data, "last_name": user.last_name, "first_name": user.first_name},
         user=user,
     )
-    divisions = list(data.get("divisions") or [])
-    if any(d.establishment_id != establishment.pk for d in divisions):
-        raise ValidationError("Une des classes n'appartient pas à l'établissement.")
-    member.divisions.set(divisions)
     return member, user, password
 
 
@@ -255,21 +253,13 @@ def staff_account_update(*, user: User, data: dict, actor) -> dict[str, list[str
     after = {name: getattr(user, name) for name in ("last_name", "first_name", "email")}
     if member is not None:
         # The form offers this year's divisions: those of earlier years stay as they are.
-        year = school_year_start(timezone.localdate())
-        this_year = list(member.divisions.filter(school_year__start_year=year))
-        before["divisions"] = ", ".join(sorted(d.code for d in this_year))
-        member.last_name, member.first_name = user.last_name, user.first_name
-        for name in ("civility", "birth_date", "discipline"):
-            if name in data:
-                setattr(member, name, data[name] or ("" if name != "birth_date" else None))
-        member.save()
-        if "divisions" in data:
-            divisions = list(data["divisions"])
-            if any(d.establishment_id != user.establishment_id for d in divisions):
-                raise ValidationError("Une des classes n'appartient pas à l'établissement.")
-            member.divisions.remove(*[d for d in this_year if d not in divisions])
-            member.divisions.add(*divisions)
-            after["divisions"] = ", ".join(sorted(d.code for d in divisions))
+        before["divisions"], divisions = staff_member_update(
+            member=member,
+            data={**data, "last_name": user.last_name, "first_name": user.first_name},
+            today=timezone.localdate(),
+        )
+        if divisions is not None:
+            after["divisions"] = divisions
     changes = audit_changes(before, after, labels=STAFF_ACCOUNT_LABELS)
     if changes:
         audit_event_record(
@@ -282,7 +272,7 @@ def staff_account_update(*, user: User, data: dict, actor) -> dict[str, list[str
     return changes
 
 
-# --- Pupils' access (« Gestion des accès élèves ») -----------------------------------------
+# --- Pupils' access (« Gestion des accès élèves ») -----------------------------------------
 
 
 @dataclass(frozen=True)
@@ -295,7 +285,7 @@ class IssuedCredential:
 @transaction.atomic
 def pupils_access_generate(*, division, actor) -> list[IssuedCredential]:
     """Accounts for the division's active pupils who have none. Passwords returned once."""
-    # Locked: a second click on « Générer » waits, then finds nobody left without account.
+    # Locked: a second click on « Générer » waits, then finds nobody left without account.
     pupils = list(
         Pupil.objects.select_for_update()
         .filter(division=division, status=PupilStatus.ACTIVE, user__isnull=True)
@@ -362,7 +352,7 @@ def account_invitation_send(
     """E-mail ``user`` their login and a link to choose their password (Django's reset token).
 
     Nobody else ever sees a password of that account. The link works once, for
-    PASSWORD_RESET_TIMEOUT; afterwards « Mot de passe oublié » with the same address sends
+    PASSWORD_RESET_TIMEOUT; afterwards « Mot de passe oublié » with the same address sends
     another one. Sent once the transaction commits.
     """
     path = reverse(
@@ -386,5 +376,62 @@ def account_invitation_send(
         "votre compte" if template.endswith("invitation_email.txt") else "nouveau mot de passe"
     )
     # robust: a mail server down must not turn a saved account into an error page (the
-    # failure is logged; « Mot de passe oublié » sends another link).
+    # failure is logged; « Mot de passe oublié » sends another link).
     transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]), robust=True)
+
+
+# --- Accounts of the people an import brings (SIECLE, STS-web, hors SIECLE) ---------------
+# Bulk writes in the import's transaction, in a fixed number of queries (chunks of
+# BATCH_SIZE); the import audits. Queryset updates bypass User.save: was_head is set here.
+
+
+def users_create_without_password(
+    *, establishment, people: list[tuple[str, str, Profile]]
+) -> list[User]:
+    """Accounts for (first name, last name, profile), in that order, with no password at all:
+    their owners receive their credentials by e-mail invitation, never on a screen."""
+    logins = logins_for([(first, last) for first, last, _ in people])
+    users = []
+    for (first, last, profile), login in zip(people, logins, strict=True):
+        user = User(
+            username=login,
+            first_name=first,
+            last_name=last,
+            profile=profile,
+            establishment=establishment,
+            was_head=profile == Profile.HEAD,
+        )
+        user.set_unusable_password()
+        users.append(user)
+    User.objects.bulk_create(users, batch_size=BATCH_SIZE)
+    logins_reserve(logins)
+    return users
+
+
+def users_profile_set(*, establishment, profiles: dict[int, Profile]) -> None:
+    """Give these accounts of the establishment a new profile (user pk → profile). An account
+    given the head profile stays protected as a head for good (``was_head``)."""
+    by_profile: dict[Profile, list[int]] = {}
+    for pk, profile in profiles.items():
+        by_profile.setdefault(profile, []).append(pk)
+    for profile, pks in by_profile.items():
+        extra = {"was_head": True} if profile == Profile.HEAD else {}
+        for chunk in chunks(pks):
+            User.objects.of(establishment).filter(pk__in=chunk).update(profile=profile, **extra)
+
+
+def users_activity_set(
+    *, establishment, disable: dict[int, DisabledReason], enable: Collection[int] = ()
+) -> None:
+    """Disable accounts of the establishment, saying why (user pk → reason), and enable
+    others again. An account the administrator disabled is never enabled by an import, and
+    keeps « Désactivé par l'administrateur » as its reason."""
+    by_reason: dict[DisabledReason, list[int]] = {}
+    for pk, reason in disable.items():
+        by_reason.setdefault(reason, []).append(pk)
+    accounts = User.objects.of(establishment).exclude(disabled_reason=DisabledReason.ADMIN)
+    for reason, pks in by_reason.items():
+        for chunk in chunks(pks):
+            accounts.filter(pk__in=chunk).update(is_active=False, disabled_reason=reason)
+    for chunk in chunks(list(enable)):
+        accounts.filter(pk__in=chunk).update(is_active=True, disabled_reason="")

@@ -14,7 +14,7 @@ urlpatterns = [
         views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    # « Mot de passe oublié »
+    # « Mot de passe oublié »
     path("mot-de-passe-oublie/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "mot-de-passe-oublie/envoye/",
@@ -31,7 +31,7 @@ urlpatterns = [
         views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
-    # « Gestion des utilisateurs »
+    # « Gestion des utilisateurs »
     path("utilisateurs/", users.users_list, name="users"),
     path("utilisateurs/liste/<str:tab>/", users.users_list, name="users_tab"),
     path("utilisateurs/nouvel-enseignant/", users.teacher_new, name="teacher_new"),
@@ -39,7 +39,7 @@ urlpatterns = [
     path("utilisateurs/<int:pk>/", users.user_edit, name="user_edit"),
     path("utilisateurs/<int:pk>/mot-de-passe/", users.user_password, name="user_password"),
     path("utilisateurs/<int:pk>/activation/", users.user_active, name="user_active"),
-    # « Gestion des accès élèves »
+    # « Gestion des accès élèves »
     path("acces-eleves/", pupil_access.divisions, name="pupil_access"),
     path("acces-eleves/<int:pk>/", pupil_access.division, name="pupil_access_division"),
     path("acces-eleves/<int:pk>/generer/", pupil_access.generate, name="pupil_access_generate"),

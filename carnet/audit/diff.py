@@ -11,7 +11,7 @@ PERSONAL_VALUE = "(donnée personnelle)"
 
 def audit_value(value: Any, names: Mapping | None = None) -> str:
     """A value as the audit trail shows it: a code by its label, a date dd/mm/yyyy, a yes/no
-    « Oui »/« Non », nothing as ""."""
+    « Oui »/« Non », nothing as ""."""
     if names is not None and value in names:
         value = names[value]
     if value is None or value == "":
@@ -34,7 +34,7 @@ def audit_changes(
     """The fields of ``labels`` (in its order) whose value differs between ``before`` and
     ``after``, as ``{label: [old, new]}``; a field missing from ``after`` is not changed.
 
-    ``names`` gives, per field, the label of each code (a division's code for its pk, « Sorti »
+    ``names`` gives, per field, the label of each code (a division's code for its pk, « Sorti »
     for ``sorti``…); a ``personal`` field is recorded as changed, without its values.
     """
     names = names or {}

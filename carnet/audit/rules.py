@@ -1,4 +1,4 @@
-"""Permission of the audit trail (« Journal des modifications »)."""
+"""Permission of the audit trail (« Journal des modifications »)."""
 
 import rules
 

@@ -24,7 +24,7 @@ class TextLineField(forms.CharField):
 
 class NameField(TextLineField):
     """A person's or an establishment's name: cleaned as a ``TextLineField``, and refused on
-    its field when a letter carries more than three marks (deformed « Zalgo » text, which
+    its field when a letter carries more than three marks (deformed « Zalgo » text, which
     cleaning cannot mend without changing the letters)."""
 
     def validate(self, value):

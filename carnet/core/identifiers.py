@@ -146,7 +146,7 @@ def normalize_cnil(value: str) -> str:
 
 
 def cnil_problem(value: str, *, register_reference: bool = False) -> str | None:
-    """A CNIL declaration number (« 1929152 v0 »), or a GDPR register reference when said so."""
+    """A CNIL declaration number (« 1929152 v0 »), or a GDPR register reference when said so."""
     reference = normalize_cnil(value)
     if register_reference:
         if REGISTER_REFERENCE_MIN <= len(reference) <= REGISTER_REFERENCE_MAX:

@@ -20,7 +20,7 @@ def holds_nul_byte(request) -> bool:
     if "\x00" in unquote(request.META.get("QUERY_STRING", ""), errors="replace"):
         return True
     if any("\x00" in name or "\x00" in value for name, value in request.COOKIES.items()):
-        return True  # also written « \\000 » in a quoted cookie, which Django decodes
+        return True  # also written « \\000 » in a quoted cookie, which Django decodes
     return any(
         "\x00" in value
         for name, value in request.META.items()
@@ -50,7 +50,7 @@ class SecurityHeadersMiddleware:
     """Content-Security-Policy and headers Django does not set itself.
 
     Pages of signed-in users are never stored by the browser or a proxy: school computers
-    are shared, and the back button after « Se déconnecter » must not show a pupil list.
+    are shared, and the back button after « Se déconnecter » must not show a pupil list.
     """
 
     def __init__(self, get_response):

@@ -2,7 +2,7 @@
 
 import re
 
-# ASCII digits only: str.isdigit() also accepts « ² », « ١ » or « 𝟏 », which int() refuses
+# ASCII digits only: str.isdigit() also accepts « ² », « ١ » or « 𝟏 », which int() refuses
 # or reads as another number. 18 digits: any id of a 64-bit column, never an overflow.
 _ID = re.compile(r"[0-9]{1,18}")
 
@@ -16,5 +16,5 @@ def id_param(value) -> int | None:
 
 def page_param(request) -> int:
     """The page asked as ``?page=3`` (ASCII digits), else 1 — for ``Paginator.get_page``,
-    which would read « ٣ » as 3; past the last page it gives the last one."""
+    which would read « ٣ » as 3; past the last page it gives the last one."""
     return id_param(request.GET.get("page")) or 1

@@ -22,7 +22,7 @@ def establishment_permission_required(permission: str, *, obj: Callable | None =
     object, which the view receives as the keyword argument ``obj``.
 
     Object-level predicates (``teaches_division``…) therefore answer True when given an
-    establishment: « on some object, maybe »; the object check decides.
+    establishment: « on some object, maybe »; the object check decides.
     """
 
     def decorator(view):

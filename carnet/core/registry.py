@@ -35,7 +35,7 @@ class MenuEntry:
     permission: str | None = None
     # Profile values (carnet.core.profiles.Profile) the entry is for; empty: every profile.
     profiles: tuple[str, ...] = ()
-    # Label of the drop-down the entry sits in (« Gérer les imports »); "" at the top level.
+    # Label of the drop-down the entry sits in (« Gérer les imports »); "" at the top level.
     group: str = ""
     order: int = 100
 
@@ -76,8 +76,8 @@ def declared(name: str) -> list:
 
 @dataclass(frozen=True)
 class ListTab:
-    """A tab an app adds to a list page of another app, e.g. the « Inspecteurs » tab that
-    carnet.inspection adds to « Gestion des utilisateurs » (``page="accounts.users"``).
+    """A tab an app adds to a list page of another app, e.g. the « Inspecteurs » tab that
+    carnet.inspection adds to « Gestion des utilisateurs » (``page="accounts.users"``).
 
     ``rows(establishment=…, search=…)`` gives the rows (paginated by the page), which
     ``template`` shows as a table (``page_obj``); ``caption(n)`` words their count.

@@ -5,7 +5,7 @@ list), never put in a URL: a pupil's or a teacher's name in a URL would land in 
 access logs and the browser's history; pagination and filters by id stay in the URL.
 
 Searches ignore case, accents, ligatures and typographic apostrophes/hyphens, and names
-sort in French order (« Œ » with « O », « É » with « E »), the same way on SQLite and
+sort in French order (« Œ » with « O », « É » with « E »), the same way on SQLite and
 PostgreSQL: the database folds the columns itself (``Folded``), with the very table of
 ``carnet.core.text.fold`` that folds the words searched:
 
@@ -44,7 +44,7 @@ SQLITE_FUNCTION = "carnet_fold"
 
 def _literal(text: str) -> str:
     # Constants of carnet.core.text, inlined: the same SQL text wherever the expression
-    # appears (SELECT, GROUP BY, ORDER BY). No « % », which the driver would read.
+    # appears (SELECT, GROUP BY, ORDER BY). No « % », which the driver would read.
     if "%" in text or "\x00" in text:
         raise ValueError(f"not inlined in SQL: {text!r}")
     return "'" + text.replace("'", "''") + "'"

@@ -6,9 +6,9 @@ Pure functions, no Django: the parsers of national files use them as the forms d
   (control characters, zero-width characters, bidi embeddings/overrides/isolates, soft
   hyphens, byte-order marks…), any run of white space becomes one space, the text is
   NFC-normalised. A name whose letter carries more than ``MAX_MARKS`` combining marks
-  (« Zalgo » text) is refused by ``clean_name``: removing marks would change the letters.
-- ``fold``: the key searches and sorts compare (« LEFÈVRE » → « lefevre », « N’DIAYE » →
-  « ndiaye », « Cœur » → « coeur »). The database computes the same key
+  (« Zalgo » text) is refused by ``clean_name``: removing marks would change the letters.
+- ``fold``: the key searches and sorts compare (« LEFÈVRE » → « lefevre », « N’DIAYE » →
+  « ndiaye », « Cœur » → « coeur »). The database computes the same key
   (``carnet.core.search.Folded``): one table, applied by Python here and by SQL there.
 - ``spreadsheet_safe``: a cell of a CSV/XLSX export that a spreadsheet would run as a
   formula gets a leading apostrophe.
@@ -17,7 +17,7 @@ Pure functions, no Django: the parsers of national files use them as the forms d
 import re
 import unicodedata
 
-MAX_MARKS = 3  # combining marks on one letter: Vietnamese needs 2 (« ệ »), French 1
+MAX_MARKS = 3  # combining marks on one letter: Vietnamese needs 2 (« ệ »), French 1
 
 
 class NameRefused(ValueError):
@@ -37,7 +37,7 @@ _DROPPED_CATEGORIES = {"Cc", "Cf", "Cs", "Co"}
 
 
 def _is_space(char: str) -> bool:
-    # Tab, line breaks, no-break and thin spaces: « \t\n\r\x0b\x0c\x1c-\x1f\x85 » count too.
+    # Tab, line breaks, no-break and thin spaces: « \t\n\r\x0b\x0c\x1c-\x1f\x85 » count too.
     return char.isspace()
 
 
@@ -47,7 +47,7 @@ def clean_text(value) -> str:
         return ""
     text = str(value)
     if text.isprintable():
-        # Nothing invisible, no space but « » (the usual case: fast, same result).
+        # Nothing invisible, no space but « » (the usual case: fast, same result).
         text = " ".join(text.split())
         return (
             text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
@@ -78,7 +78,7 @@ def most_marks(text: str) -> int:
 
 
 def name_problem(text: str) -> str:
-    """Why a cleaned name is refused ("" when it is not), to follow « le nom est refusé : »;
+    """Why a cleaned name is refused ("" when it is not), to follow « le nom est refusé : »;
     the caller says how to fix it (retype it, or correct it in SIECLE)."""
     if most_marks(text) > MAX_MARKS:
         return (
@@ -99,8 +99,8 @@ def clean_name(value) -> str:
 
 # --- Folding (search and sort key) --------------------------------------------------------
 
-APOSTROPHES = "'’‘‛ʼʻ`´′"  # dropped: « N’Diaye » and « N'DIAYE » and « ndiaye » meet
-HYPHENS = "-‐‑‒–—―−﹣－"  # become spaces: « Jean-Pierre » is searched as « jean pierre »
+APOSTROPHES = "'’‘‛ʼʻ`´′"  # dropped: « N’Diaye » and « N'DIAYE » and « ndiaye » meet
+HYPHENS = "-‐‑‒–—―−﹣－"  # become spaces: « Jean-Pierre » is searched as « jean pierre »
 # Letters without a decomposition into a base letter and marks.
 _SPECIAL = {
     **dict.fromkeys("ØøǾǿ", "o"),
@@ -172,7 +172,7 @@ def fold(value):
 
 
 def search_words(term: str) -> list[str]:
-    """The folded words of a search (« Jean-Pierre N’Diaye » → jean, pierre, ndiaye)."""
+    """The folded words of a search (« Jean-Pierre N’Diaye » → jean, pierre, ndiaye)."""
     return fold(clean_text(term)).split()
 
 

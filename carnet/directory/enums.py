@@ -44,7 +44,7 @@ class StaffSource(models.TextChoices):
 
 
 class OutsideStatus(models.TextChoices):
-    """What a learner « hors SIECLE » is (the « statut » column of their import)."""
+    """What a learner « hors SIECLE » is (the « statut » column of their import)."""
 
     APPRENTICE = "apprenti", "Apprenti"
     ADULT = "adulte", "Adulte"

@@ -19,7 +19,7 @@ from carnet.directory.enums import (
 
 
 class SchoolYear(models.Model):
-    """A national school year, named by its start year (2026 → « 2026-2027 »)."""
+    """A national school year, named by its start year (2026 → « 2026-2027 »)."""
 
     start_year = models.PositiveSmallIntegerField("année de début", unique=True)
 
@@ -32,7 +32,7 @@ class SchoolYear(models.Model):
 
 
 class Division(models.Model):
-    """A class (SIECLE TYPE_STRUCTURE « D ») or a group (« G ») of one establishment for one
+    """A class (SIECLE TYPE_STRUCTURE « D ») or a group (« G ») of one establishment for one
     school year."""
 
     establishment = models.ForeignKey(
@@ -101,7 +101,7 @@ class Pupil(models.Model):
     source = models.CharField(
         max_length=20, choices=PupilSource.choices, default=PupilSource.SIECLE
     )
-    # Learners « hors SIECLE » only (apprenti, adulte, autre); empty for SIECLE pupils.
+    # Learners « hors SIECLE » only (apprenti, adulte, autre); empty for SIECLE pupils.
     outside_status = models.CharField(
         "statut hors SIECLE", max_length=10, choices=OutsideStatus.choices, blank=True
     )

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from carnet.directory.models import SchoolYear
 
-# A school year starts at the « rentrée », at the end of August.
+# A school year starts at the « rentrée », at the end of August.
 SCHOOL_YEAR_FIRST_MONTH = 8
 
 

@@ -39,6 +39,13 @@ def divisions_list(*, establishment, search: str = ""):
     return queryset.filter(words_match(search, "code", "label"))
 
 
+def division_ids(*, establishment, school_year) -> dict[str, int]:
+    """code → pk of the establishment's divisions and groups of a school year."""
+    return dict(
+        Division.objects.of(establishment).filter(school_year=school_year).values_list("code", "pk")
+    )
+
+
 def pupils_list(*, establishment, search: str = "", division=None, status: str = ""):
     queryset = (
         Pupil.objects.of(establishment).select_related("division").order_by(*pupil_name_order())
@@ -82,7 +89,7 @@ def teacher_divisions(*, user, today):
 
 
 def first_import_done(*, establishment) -> bool:
-    """« Nouvel enseignant » needs a first SIECLE import (``first_import_at``, set by the
+    """« Nouvel enseignant » needs a first SIECLE import (``first_import_at``, set by the
     import), or a hors-SIECLE division with a pupil (PRODUCT.md rule 2)."""
     if establishment.first_import_at is not None:
         return True
@@ -91,4 +98,42 @@ def first_import_done(*, establishment) -> bool:
         .filter(source=PupilSource.OUTSIDE_SIECLE)
         .filter(Exists(Pupil.objects.filter(division=OuterRef("pk"))))
         .exists()
+    )
+
+
+# --- Learners « hors SIECLE » -----------------------------------------------------------
+
+
+def outside_learners(*, establishment):
+    """Hors-SIECLE learners with their division, by name."""
+    return (
+        Pupil.objects.of(establishment)
+        .filter(source=PupilSource.OUTSIDE_SIECLE)
+        .select_related("division__school_year")
+        .order_by(*pupil_name_order())
+    )
+
+
+def outside_divisions(*, establishment):
+    """Hors-SIECLE divisions, newest school year first, with their active learners counted."""
+    return (
+        Division.objects.of(establishment)
+        .filter(source=PupilSource.OUTSIDE_SIECLE)
+        .select_related("school_year", "diploma")
+        .annotate(active_pupils=Count("pupils", filter=Q(pupils__status=PupilStatus.ACTIVE)))
+        .order_by("-school_year__start_year", "code")
+    )
+
+
+def learner_division_choices(*, establishment, today, current=None):
+    """Divisions a learner may be placed in: this school year's (SIECLE ones included, for
+    mixed classes), plus the learner's current division if older."""
+    condition = Q(school_year__start_year=school_year_start(today), kind=StructureKind.DIVISION)
+    if current is not None:
+        condition |= Q(pk=current.pk)
+    return (
+        Division.objects.of(establishment)
+        .filter(condition)
+        .select_related("school_year")
+        .order_by("-school_year__start_year", "code")
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from carnet.directory import views, views_read
+from carnet.directory import outside_views, views, views_read
 
 app_name = "directory"
 
@@ -14,3 +14,4 @@ urlpatterns = [
     path("etablissement/eleves/", views_read.read_pupils, name="read_pupils"),
     path("etablissement/enseignants/", views_read.read_teachers, name="read_teachers"),
 ]
+urlpatterns += outside_views.urlpatterns

@@ -79,7 +79,7 @@ def pupils(request):
 @require_POST
 @lists_required
 def division_diploma(request, pk: int):
-    """« Rattacher » a division of unknown MEF to a diploma of the platform."""
+    """« Rattacher » a division of unknown MEF to a diploma of the platform."""
     division = get_scoped_or_404(
         Division.objects.select_related("diploma"), request.establishment, pk=pk
     )

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from carnet.core.params import page_param
 from carnet.core.permissions import establishment_permission_required
 from carnet.core.search import session_search
 from carnet.core.tenancy import get_scoped_or_404
@@ -38,7 +39,7 @@ def _list_page(request, *, key: str, template: str, rows, label: str):
         request,
         template,
         {
-            "page_obj": paginator.get_page(request.GET.get("page")),
+            "page_obj": paginator.get_page(page_param(request)),
             "search": search,
             "search_label": label,
         },
@@ -102,6 +103,6 @@ def division(request, pk: int, obj: Division):
             "reads_lists": rules.has_perm(
                 "directory.read_lists", request.user, request.establishment
             ),
-            "page_obj": Paginator(pupils, DIVISION_PAGE_SIZE).get_page(request.GET.get("page")),
+            "page_obj": Paginator(pupils, DIVISION_PAGE_SIZE).get_page(page_param(request)),
         },
     )

@@ -1,4 +1,4 @@
-"""« Imprimer les identifiants »: a division's login sheet, one cut-out card per pupil.
+"""« Imprimer les identifiants »: a division's login sheet, one cut-out card per pupil.
 
 Eight cards per A4 page (2 columns × 4 rows). Passwords are not stored: the sheet is made
 from the credentials just issued, and never kept.

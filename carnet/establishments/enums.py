@@ -41,7 +41,7 @@ class ImageKind(models.TextChoices):
 
 
 class ContextField(models.TextChoices):
-    """Input fields of a scenario's « Contexte » section, whose labels form the masque de saisie."""
+    """Input fields of a scenario's « Contexte » section, whose labels form the masque de saisie."""
 
     DESCRIPTION = "description", "Description et mise en situation professionnelle"
     PROBLEM = "problematique", "Problématique métier et missions à réaliser"

@@ -14,7 +14,7 @@ POSTAL_CODE = re.compile(r"^\d{5}$")
 
 
 class IdentityForm(forms.ModelForm):
-    """Tab « Établissement ». Changing the UAI while pupils exist needs a confirmation."""
+    """Tab « Établissement ». Changing the UAI while pupils exist needs a confirmation."""
 
     confirm_uai_change = forms.BooleanField(
         required=False,
@@ -143,7 +143,7 @@ class TransfersForm(forms.Form):
         return self.cleaned_data["enabled"] == "oui"
 
     def clean(self):
-        """The number's problem is said even when « Oui »/« Non » is not chosen yet."""
+        """The number's problem is said even when « Oui »/« Non » is not chosen yet."""
         cleaned = super().clean()
         if "cnil_number" not in self.errors:
             problem = transfers_problem(

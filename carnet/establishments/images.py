@@ -17,8 +17,8 @@ ALLOWED_FORMATS = {"PNG": "png", "JPEG": "jpg"}
 
 # Markup or script inside an image file: the mark of a polyglot (an image that a browser
 # or another program could also read as HTML, SVG or script). A tag name counts only when
-# it ends as in HTML (space, « / » or « > »): the compressed pixels of a genuine photo
-# would otherwise spell « <svg » or « <body » now and then (about 1 in 150 files of 2 Mo).
+# it ends as in HTML (space, « / » or « > »): the compressed pixels of a genuine photo
+# would otherwise spell « <svg » or « <body » now and then (about 1 in 150 files of 2 Mo).
 POLYGLOT_MARKERS = re.compile(
     rb"<\s*(script|html|svg|iframe|object|embed|body|!doctype)[\s/>]|<\?php\s|javascript:",
     re.IGNORECASE,

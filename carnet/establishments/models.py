@@ -37,7 +37,7 @@ class Establishment(models.Model):
     transfers_enabled = models.BooleanField(
         "transfert des données des élèves activé", default=False
     )
-    # Set by the first SIECLE/STS import applied (« Nouvel enseignant » waits for it).
+    # Set by the first SIECLE/STS import applied (« Nouvel enseignant » waits for it).
     first_import_at = models.DateTimeField("premier import SIECLE", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

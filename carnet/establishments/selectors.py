@@ -21,7 +21,7 @@ def effective_mask_labels(*, establishment: Establishment, diploma) -> dict[Cont
 
 
 def pupils_without_ine(*, establishment: Establishment):
-    """Active pupils with no valid INE: they cannot be transferred (tab « Transferts »)."""
+    """Active pupils with no valid INE: they cannot be transferred (tab « Transferts »)."""
     return (
         Pupil.objects.of(establishment)
         .filter(status=PupilStatus.ACTIVE)

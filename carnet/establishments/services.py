@@ -94,7 +94,7 @@ def establishment_create(
 def establishment_update_identity(
     *, establishment: Establishment, data: dict, actor: User
 ) -> dict[str, list[str]]:
-    """Save the identity (tab « Établissement »). Returns the changes, also written to the audit."""
+    """Save the identity (tab « Établissement »). Returns the changes, also written to the audit."""
     locked = Establishment.objects.select_for_update().get(pk=establishment.pk)
     before = {field: getattr(locked, field) for field in IDENTITY_FIELDS}
     if "name" in data and (problem := locked.name_problem(data["name"])):
@@ -120,7 +120,7 @@ def establishment_update_identity(
 
 
 def transfers_problem(*, cnil_number: str, register_reference: bool, enabled: bool) -> str | None:
-    """What is wrong with the Transferts tab's number (None when nothing is): « Oui » needs a
+    """What is wrong with the Transferts tab's number (None when nothing is): « Oui » needs a
     valid CNIL number or register reference. ``enabled`` is False when not chosen yet."""
     number = normalize_cnil(cnil_number)
     if number:
@@ -142,7 +142,7 @@ def establishment_update_transfers(
     enabled: bool,
     actor: User,
 ) -> dict[str, list[str]]:
-    """Save the Transferts tab. « Oui » needs a valid CNIL number (or register reference)."""
+    """Save the Transferts tab. « Oui » needs a valid CNIL number (or register reference)."""
     locked = Establishment.objects.select_for_update().get(pk=establishment.pk)
     number = normalize_cnil(cnil_number)
     problem = transfers_problem(

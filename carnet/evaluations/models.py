@@ -3,7 +3,7 @@
 An evaluation's grid has one column per ``EvaluationTarget`` (a criterion, or a whole
 competency) and one row per ``EvaluationPupil`` (the pupils assigned to it: for a
 certificative evaluation, PRODUCT.md rule 6). A ``Result`` is one filled cell: a level of the
-diploma's scale (referentials.ScaleLevel). « Non évalué » is no result at all.
+diploma's scale (referentials.ScaleLevel). « Non évalué » is no result at all.
 """
 
 from django.conf import settings
@@ -82,7 +82,7 @@ class EvaluationTarget(models.Model):
         "referentials.Criterion", on_delete=models.PROTECT, null=True, blank=True,
         related_name="+",
     )  # fmt: skip
-    # « Indicateurs de réussite » refining the criterion for this evaluation (optional).
+    # « Indicateurs de réussite » refining the criterion for this evaluation (optional).
     indicator = models.CharField("indicateurs de réussite", max_length=300, blank=True)
     position = models.PositiveSmallIntegerField()
 

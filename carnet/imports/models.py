@@ -56,7 +56,7 @@ class ImportBatch(models.Model):
         """
         ImportBatch.objects.of(self.establishment).filter(
             kind=self.kind, status=BatchStatus.PREVIEW
-        ).update(status=BatchStatus.CANCELLED, payload={})
+        ).update(status=BatchStatus.CANCELLED, payload={}, changes=[])
         self.save()
 
     @property

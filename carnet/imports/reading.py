@@ -12,6 +12,12 @@ from carnet.imports.parsers.common import KIND_LABELS, FileKind, Problem, error,
 from carnet.imports.parsers.files import ParsedFile, RawFile, read_uploads
 from carnet.imports.parsers.siecle import NomenclatureFile, PupilsFile, StructuresFile
 from carnet.imports.parsers.sts import StsFile
+from carnet.imports.plans import shown_number
+
+# An import's size is bounded (a plan holds every row in memory, a preview stores them).
+MAX_PUPILS = 10_000  # pupils in one pupils file
+MAX_DIVISIONS = 500  # divisions of all the files together
+MAX_GROUPS = 2_000  # groups of all the files together
 
 
 @dataclass
@@ -60,8 +66,8 @@ def read_siecle_files(*, uai: str, uploads: list[RawFile], today: datetime.date)
             reading.problems.append(
                 error(
                     "uai_missing",
-                    f"Le fichier {parsed.name} n'indique pas d'établissement (UAJ) : exportez-le "
-                    "de nouveau.",
+                    f"Le fichier {parsed.name} n'indique pas d'établissement (code UAI) : "
+                    "exportez-le de nouveau.",
                 )
             )
     years = {f.school_year for f in by_kind.values() if f.school_year}
@@ -84,10 +90,63 @@ def read_siecle_files(*, uai: str, uploads: list[RawFile], today: datetime.date)
                 f"cours ({current}-{current + 1}). Vous pouvez poursuivre si c'est voulu.",
             )
         )
+    _check_sizes(by_kind, reading.problems)
     if reading.refused:
         return reading
     reading.payload = _payload(by_kind, year, today)
+    if by_kind and FileKind.PUPILS not in by_kind:
+        reading.problems.append(_without_pupils(by_kind))
+    _check_structures(reading.payload, reading.problems)
     return reading
+
+
+def _check_sizes(by_kind: dict[FileKind, ParsedFile], problems: list[Problem]) -> None:
+    pupils = by_kind.get(FileKind.PUPILS)
+    if pupils is not None and len(pupils.data.pupils) > MAX_PUPILS:
+        problems.append(
+            error(
+                "too_many_pupils",
+                f"Le fichier {pupils.name} compte {shown_number(len(pupils.data.pupils))} "
+                f"élèves : un import en accepte {shown_number(MAX_PUPILS)} au plus. Vérifiez "
+                "qu'il s'agit bien de l'export de votre seul établissement.",
+            )
+        )
+
+
+def _check_structures(payload: dict, problems: list[Problem]) -> None:
+    counts = Counter(item["kind"] for item in payload["structures"])
+    for kind, limit, words in (
+        ("division", MAX_DIVISIONS, "divisions"),
+        ("groupe", MAX_GROUPS, "groupes"),
+    ):
+        if counts[kind] > limit:
+            problems.append(
+                error(
+                    f"too_many_{words}",
+                    f"Les fichiers déposés comptent {shown_number(counts[kind])} {words} : un "
+                    f"import en accepte {shown_number(limit)} au plus. Vérifiez qu'il s'agit "
+                    "bien des exports de votre seul établissement.",
+                )
+            )
+
+
+def _without_pupils(by_kind: dict[FileKind, ParsedFile]) -> Problem:
+    """Without the pupils file, say before « Confirmer » what the import does and does not."""
+    updated = []
+    if FileKind.STRUCTURES in by_kind or FileKind.STS in by_kind:
+        updated.append("les divisions et groupes")
+    if FileKind.NOMENCLATURE in by_kind:
+        updated.append("les libellés des MEF")
+    if FileKind.STS in by_kind:
+        updated.append("les personnels (leurs classes et leurs comptes)")
+    listed = ", ".join(updated[:-1]) + (" et " if len(updated) > 1 else "") + updated[-1]
+    return warning(
+        "no_pupils_file",
+        "Aucun fichier des élèves (ElevesSansAdresses.xml) n'a été déposé : cet import ne "
+        "crée, ne modifie et ne marque sorti aucun élève. Il met à jour seulement "
+        f"{listed}. Pour mettre à jour les élèves, déposez aussi l'export des élèves de "
+        "SIECLE.",
+    )
 
 
 def _payload(by_kind: dict[FileKind, ParsedFile], year: int, today: datetime.date) -> dict:

@@ -1,43 +1,64 @@
 """Imports of SIECLE/STS files: preview (a batch), then apply in one transaction.
 
-The preview is kept as a batch bound to the files' SHA-256 and to a fingerprint of the
-changes it announced; applying recomputes the changes in the transaction and refuses if
-they are no longer exactly those previewed.
+The lifecycle (lock, 24-hour preview, digest, refusals, audit) is carnet.imports.batches;
+this module plugs the SIECLE reading, plan and apply into it, for the pages and for the
+command line (import_siecle).
 """
 
 import datetime
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from carnet.audit.enums import AuditAction
-from carnet.audit.services import actor_label, audit_event_record
 from carnet.establishments.models import Establishment
-from carnet.imports.enums import BatchKind, BatchStatus
+from carnet.imports.batches import (
+    ImportKind,
+    import_batch_apply,
+    import_preview_record,
+    import_run,
+)
+from carnet.imports.counts import SIECLE_COUNTS
+from carnet.imports.enums import BatchKind
 from carnet.imports.models import ImportBatch
+from carnet.imports.parsers.common import warning
 from carnet.imports.parsers.files import RawFile
 from carnet.imports.reading import Reading, read_siecle_files
 from carnet.imports.siecle import Plan, siecle_apply, siecle_plan
 
-# The order counts are shown in (PostgreSQL's jsonb does not keep a dict's key order).
-COUNT_ORDER = {
-    "pupils": ("created", "updated", "unchanged", "left"),
-    "divisions": ("created", "updated", "unchanged"),
-    "staff": ("created", "updated", "unchanged", "skipped", "left"),
+EMPTY_COUNTS = {
+    "pupils": dict.fromkeys(("created", "updated", "unchanged", "left"), 0),
+    "divisions": dict.fromkeys(("created", "updated", "unchanged"), 0),
+    "staff": dict.fromkeys(("created", "updated", "unchanged", "skipped", "left"), 0),
 }
-EMPTY_COUNTS = {kind: dict.fromkeys(actions, 0) for kind, actions in COUNT_ORDER.items()}
 
 
-PREVIEW_LIFETIME = datetime.timedelta(hours=24)
-STALE = (
-    "Les données de l'établissement ont changé depuis cet aperçu (un autre import a peut-être "
-    "eu lieu) : déposez de nouveau les fichiers pour obtenir un aperçu à jour."
+def _plan(*, establishment, payload: dict, choices: dict) -> Plan:
+    return siecle_plan(
+        establishment=establishment, payload=payload, heads=frozenset(choices.get("heads", ()))
+    )
+
+
+def _first_import(*, establishment) -> None:
+    if establishment.first_import_at is None:
+        # « Nouvel enseignant » waits for a first SIECLE import (PRODUCT.md rule 2).
+        establishment.first_import_at = timezone.now()
+        Establishment.objects.filter(pk=establishment.pk).update(
+            first_import_at=establishment.first_import_at
+        )
+
+
+SIECLE = ImportKind(
+    kind=BatchKind.SIECLE,
+    plan=_plan,
+    apply=siecle_apply,
+    counts=SIECLE_COUNTS,
+    empty_counts=EMPTY_COUNTS,
+    upload_again="les fichiers",
+    after_apply=_first_import,
 )
 
 
 def siecle_import_read(
-    *, establishment, uploads: list[RawFile], today: datetime.date | None = None
+    *, establishment, uploads: list[RawFile], today: datetime.date | None = None, heads=()
 ) -> tuple[Reading, Plan | None]:
     """Read and plan, writing nothing (a dry run). The plan is None when refused."""
     reading = read_siecle_files(
@@ -45,7 +66,7 @@ def siecle_import_read(
     )
     if reading.refused:
         return reading, None
-    plan = siecle_plan(establishment=establishment, payload=reading.payload)
+    plan = _plan(establishment=establishment, payload=reading.payload, choices={"heads": heads})
     reading.problems.extend(plan.problems)
     return reading, None if plan.refused else plan
 
@@ -55,125 +76,24 @@ def siecle_import_preview(
 ) -> ImportBatch:
     """Record the preview of an import (or its refusal) as a batch; changes no data."""
     reading, plan = siecle_import_read(establishment=establishment, uploads=uploads, today=today)
-    batch = ImportBatch(
+    return import_preview_record(
+        kind=SIECLE,
         establishment=establishment,
-        kind=BatchKind.SIECLE,
-        created_by=actor,
-        created_by_label=actor_label(actor),
+        actor=actor,
         files=reading.files,
-        problems=[p.as_dict() for p in reading.problems],
-    )
-    if plan is None:
-        batch.status = BatchStatus.REFUSED
-        batch.counts = EMPTY_COUNTS
-        batch.save()
-        return batch
-    batch.status = BatchStatus.PREVIEW
-    batch.counts = plan.counts
-    batch.changes = plan.changes
-    batch.payload = {**reading.payload, "digest": plan.digest}
-    batch.save_as_only_preview()
-    return batch
-
-
-def _lock(establishment) -> None:
-    """One import at a time per establishment (page and command line alike)."""
-    Establishment.objects.select_for_update().filter(pk=establishment.pk).exists()
-
-
-def _apply(*, establishment, plan: Plan, files: list[dict], actor) -> None:
-    try:
-        with transaction.atomic():
-            siecle_apply(establishment=establishment, plan=plan, actor=actor)
-    except IntegrityError:
-        # Only a change made in between can bring this (the plan checks what it writes).
-        raise ValidationError(STALE) from None
-    if establishment.first_import_at is None:
-        # « Nouvel enseignant » waits for a first SIECLE import (PRODUCT.md rule 2).
-        establishment.first_import_at = timezone.now()
-        Establishment.objects.filter(pk=establishment.pk).update(
-            first_import_at=establishment.first_import_at
-        )
-    if plan.writes_anything:
-        audit_event_record(
-            establishment=establishment,
-            actor=actor,
-            action=AuditAction.IMPORT_APPLIED,
-            subject=", ".join(f["name"] for f in files),
-            changes=counts_for_audit(plan.counts),
-        )
-
-
-@transaction.atomic
-def siecle_import_apply(*, batch: ImportBatch, actor) -> ImportBatch:
-    """Apply a previewed batch, all or nothing. Raises ValidationError (French) if it can't."""
-    _lock(batch.establishment)
-    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-    if batch.status != BatchStatus.PREVIEW or batch.kind != BatchKind.SIECLE:
-        raise ValidationError(
-            "Cet aperçu a déjà été appliqué ou abandonné : déposez de nouveau les fichiers."
-        )
-    if timezone.now() - batch.created_at > PREVIEW_LIFETIME:
-        import_batch_cancel(batch=batch)
-        raise ValidationError(
-            "Cet aperçu date de plus de 24 heures : déposez de nouveau les fichiers."
-        )
-    establishment = batch.establishment
-    plan = siecle_plan(establishment=establishment, payload=batch.payload)
-    if plan.refused or plan.digest != batch.payload.get("digest"):
-        raise ValidationError(STALE)
-    _apply(establishment=establishment, plan=plan, files=batch.files, actor=actor)
-    batch.status = BatchStatus.APPLIED
-    batch.applied_at = timezone.now()
-    batch.counts = plan.counts
-    batch.payload = {}
-    batch.save(update_fields=["status", "applied_at", "counts", "payload"])
-    return batch
-
-
-@transaction.atomic
-def import_batch_cancel(*, batch: ImportBatch) -> None:
-    """Abandon a preview: it keeps no pupil's data (names, INE) from then on."""
-    if batch.status == BatchStatus.PREVIEW:
-        batch.status = BatchStatus.CANCELLED
-        batch.payload = {}
-        batch.changes = []
-        batch.save(update_fields=["status", "payload", "changes"])
-
-
-def import_previews_purge(*, now: datetime.datetime | None = None) -> int:
-    """Abandon every preview older than 24 hours, on the whole platform. Returns how many."""
-    limit = (now or timezone.now()) - PREVIEW_LIFETIME
-    return ImportBatch.objects.filter(status=BatchStatus.PREVIEW, created_at__lt=limit).update(
-        status=BatchStatus.CANCELLED, payload={}, changes=[]
+        problems=reading.problems,
+        plan=plan,
+        payload=reading.payload,
     )
 
 
-COUNT_LABELS = {
-    "pupils": "Élèves",
-    "divisions": "Divisions et groupes",
-    "staff": "Personnels",
-    "created": "créés",
-    "updated": "modifiés",
-    "unchanged": "inchangés",
-    "left": "sortis",
-    "skipped": "ignorés",
-}
+def siecle_import_apply(*, batch: ImportBatch, actor, heads=()) -> ImportBatch:
+    """Apply a previewed batch, all or nothing, giving the head profile to the DIR
+    individuals whose STS ids are ``heads`` (confirmed in the preview). Raises
+    ValidationError (French) if it can't, AlreadyApplied if it was already."""
+    return import_batch_apply(kind=SIECLE, batch=batch, actor=actor, choices={"heads": heads})
 
 
-def counts_for_audit(counts: dict, labels: dict[str, str] = COUNT_LABELS) -> dict:
-    """An import's counts as audit changes: {"Élèves": ["", "3 créés, 1 sortis"]…}."""
-    return {
-        labels[kind]: [
-            "",
-            ", ".join(f"{n} {labels[a]}" for a, n in actions.items() if n and a in labels),
-        ]
-        for kind, actions in counts.items()
-        if any(n for a, n in actions.items() if a not in ("unchanged", "skipped"))
-    }
-
-
-@transaction.atomic
 def siecle_import_run(
     *,
     establishment,
@@ -181,31 +101,44 @@ def siecle_import_run(
     actor=None,
     dry_run: bool = False,
     today: datetime.date | None = None,
+    heads=(),
 ) -> tuple[str, dict, list[dict]]:
     """Read, plan and (unless dry_run) apply in one go, for the command line.
 
-    Returns (status, counts, problems) with status "applied", "preview" or "refused".
-    Applied imports are recorded in the import history like those of the web page.
+    ``heads``: STS ids of DIR individuals to give the head profile (``--chef``). Returns
+    (status, counts, problems) with status "applied", "preview" or "refused"; each DIR left
+    without the head profile is a warning. Applied imports are recorded in the import
+    history like those of the web page.
     """
-    if not dry_run:
-        _lock(establishment)
-    reading, plan = siecle_import_read(establishment=establishment, uploads=uploads, today=today)
-    problems = [p.as_dict() for p in reading.problems]
-    if plan is None:
-        return "refused", EMPTY_COUNTS, problems
-    if dry_run:
-        return "preview", plan.counts, problems
-    ImportBatch.objects.create(
-        establishment=establishment,
-        kind=BatchKind.SIECLE,
-        status=BatchStatus.APPLIED,
-        created_by=actor,
-        created_by_label=actor_label(actor),
-        applied_at=timezone.now(),
-        files=reading.files,
-        problems=problems,
-        counts=plan.counts,
-        changes=plan.changes,
+    reading = read_siecle_files(
+        uai=establishment.uai, uploads=uploads, today=today or timezone.localdate()
     )
-    _apply(establishment=establishment, plan=plan, files=reading.files, actor=actor)
-    return "applied", plan.counts, problems
+    if reading.refused:
+        return "refused", EMPTY_COUNTS, [p.as_dict() for p in reading.problems]
+    choices = {"heads": frozenset(heads)}
+    if dry_run:
+        plan = _plan(establishment=establishment, payload=reading.payload, choices=choices)
+    else:
+        plan = import_run(
+            kind=SIECLE,
+            establishment=establishment,
+            actor=actor,
+            files=reading.files,
+            problems=reading.problems,
+            payload=reading.payload,
+            choices=choices,
+        )
+    problems = [p.as_dict() for p in [*reading.problems, *plan.problems]]
+    if plan.refused:
+        return "refused", EMPTY_COUNTS, problems
+    for change in plan.changes_as_dicts():
+        if change.get("confirm") and change["ref"] not in plan.heads:
+            problems.append(
+                warning(
+                    "head_not_given",
+                    f"{change['label']} (STS {change['ref']}), personnel de direction : "
+                    "profil chef d'établissement non donné (--chef "
+                    f"{change['ref']} le donne).",
+                ).as_dict()
+            )
+    return ("preview" if dry_run else "applied"), plan.counts, problems

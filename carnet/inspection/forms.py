@@ -20,7 +20,7 @@ def _date_field(label: str, help_text: str = "", *, required: str) -> forms.Date
 
 
 class GrantOpenForm(forms.Form):
-    """« Ouvrir un accès »: the inspector (found by e-mail, or new) and the period."""
+    """« Ouvrir un accès »: the inspector (found by e-mail, or new) and the period."""
 
     email = forms.EmailField(
         label="Adresse électronique de l'inspecteur",

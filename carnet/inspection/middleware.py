@@ -5,7 +5,7 @@ from carnet.core.profiles import Profile
 
 SAFE_METHODS = frozenset({"GET", "HEAD"})
 # The only pages an inspector may send a form to: signing out, changing their password,
-# choosing the establishment to consult (« Consulter »), and searching the read-only lists
+# choosing the establishment to consult (« Consulter »), and searching the read-only lists
 # of the directory (the search is POSTed to be kept in the session, out of the URL: it
 # writes nothing else, carnet/directory/views_read.py).
 ALLOWED_POSTS = frozenset(

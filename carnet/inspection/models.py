@@ -76,7 +76,7 @@ class InspectorGrantQuerySet(TenantQuerySet):
         return self.filter(Q(revoked_at__isnull=False) | Q(ends_on__lt=today))
 
     def open_or_future(self, today: datetime.date | None = None) -> "InspectorGrantQuerySet":
-        """Not revoked and not ended yet: what « Fermer l'accès » applies to."""
+        """Not revoked and not ended yet: what « Fermer l'accès » applies to."""
         today = today or timezone.localdate()
         return self.filter(revoked_at__isnull=True, ends_on__gte=today)
 

@@ -30,7 +30,7 @@ HOME_BLOCKS = (
 )
 
 LIST_TABS = (
-    # « Gestion des utilisateurs » › Inspecteurs: the administrator sees, the head decides.
+    # « Gestion des utilisateurs » › Inspecteurs: the administrator sees, the head decides.
     ListTab(
         page="accounts.users",
         key="inspecteurs",

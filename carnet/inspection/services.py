@@ -67,7 +67,7 @@ def inspector_access_problems(
     ends_on: datetime.date | None,
     today: datetime.date | None = None,
 ) -> dict[str, str]:
-    """What would make « Ouvrir l'accès » refuse, by field, before anything is written.
+    """What would make « Ouvrir l'accès » refuse, by field, before anything is written.
 
     The form asks it with whatever it could read (None for a value it could not): a missing
     field then hides no other field's problem. ``inspector_access_open`` checks all of it
@@ -254,7 +254,7 @@ def inspector_access_open(
     actor,
     base_url: str,
 ) -> tuple[InspectorGrant, InspectorFound]:
-    """« Ouvrir l'accès » of the head's page: find or create the inspector, then open the grant.
+    """« Ouvrir l'accès » of the head's page: find or create the inspector, then open the grant.
 
     All or nothing: when the grant is refused, no inspector account is left created and no
     invitation is sent (it is sent on commit). Every problem is reported at once, by field.

@@ -1,4 +1,4 @@
-"""The establishment an inspector consults: chosen with « Consulter », kept in the session.
+"""The establishment an inspector consults: chosen with « Consulter », kept in the session.
 
 The session keeps only the establishment's pk, never a right: EstablishmentMiddleware asks
 ``inspected_establishment`` at every request, which checks a live grant in the database.

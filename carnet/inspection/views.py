@@ -1,9 +1,9 @@
 """Pages of inspector access.
 
-The head's « Accès inspecteur »: grants (en cours, à venir, terminés ou fermés), the form
-to open one, « Fermer l'accès » with a confirmation step (no JavaScript needed).
+The head's « Accès inspecteur »: grants (en cours, à venir, terminés ou fermés), the form
+to open one, « Fermer l'accès » with a confirmation step (no JavaScript needed).
 
-The inspector's pages: their home (establishments granted today, « Consulter »), and the
+The inspector's pages: their home (establishments granted today, « Consulter »), and the
 read-only page of the establishment chosen. The establishment consulted is
 ``request.establishment``, set by EstablishmentMiddleware only while a grant is live.
 """
@@ -144,7 +144,7 @@ def grant_revoke(request, pk: int):
 
 @require_POST
 def consult(request, pk: int):
-    """« Consulter »: the inspector chooses an establishment granted today (audited)."""
+    """« Consulter »: the inspector chooses an establishment granted today (audited)."""
     establishment = Establishment.objects.filter(pk=pk).first()
     # Unknown establishment and establishment not granted: the same answer.
     if establishment is None or not rules.has_perm("inspection.read", request.user, establishment):

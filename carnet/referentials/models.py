@@ -130,15 +130,15 @@ class ExamUnit(models.Model):
 class ScaleLevel(models.Model):
     """A level of the diploma's evaluation scale (data of the référentiel, never of the code).
 
-    ``value`` places the level in averages (1 « Non maîtrisé » … 4 « Bien maîtrisé »); a level
-    without value (« Absent », « Dispensé ») is recorded and shown but counts for nothing.
-    « Non évalué » is no level at all: nothing is recorded.
+    ``value`` places the level in averages (1 « Non maîtrisé » … 4 « Bien maîtrisé »); a level
+    without value (« Absent », « Dispensé ») is recorded and shown but counts for nothing.
+    « Non évalué » is no level at all: nothing is recorded.
     """
 
     diploma = models.ForeignKey(Diploma, on_delete=models.CASCADE, related_name="scale")
     code = models.CharField(max_length=20)
     label = models.CharField(max_length=100)
-    # The key that enters it in the entry grid (« 1 », « a »…).
+    # The key that enters it in the entry grid (« 1 », « a »…).
     key = models.CharField("touche", max_length=1)
     value = models.PositiveSmallIntegerField("valeur", null=True, blank=True)
     position = models.PositiveSmallIntegerField()

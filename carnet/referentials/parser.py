@@ -56,8 +56,8 @@ class ScaleLevelData:
     value: int | None
 
 
-# The national scale (livret scolaire, LSL) with « Absent » and « Dispensé », for the files
-# that give none. « Non évalué » is not a level: it records nothing (key « n » or Delete).
+# The national scale (livret scolaire, LSL) with « Absent » and « Dispensé », for the files
+# that give none. « Non évalué » is not a level: it records nothing (key « n » or Delete).
 DEFAULT_SCALE = (
     ScaleLevelData("1", "Non maîtrisé", "1", 1),
     ScaleLevelData("2", "Insuffisamment maîtrisé", "2", 2),
@@ -66,7 +66,7 @@ DEFAULT_SCALE = (
     ScaleLevelData("absent", "Absent", "a", None),
     ScaleLevelData("dispense", "Dispensé", "d", None),
 )
-# Keys the entry grid keeps for itself: « n » (non évalué).
+# Keys the entry grid keeps for itself: « n » (non évalué).
 RESERVED_KEYS = {"n"}
 
 
@@ -303,7 +303,7 @@ def parse_referential(content: bytes) -> ParseResult:
 
 
 def _scale(raw: dict, problems: list[str]) -> tuple[ScaleLevelData, ...]:
-    """« echelle »: the levels of the diploma's scale, in order (DEFAULT_SCALE when absent)."""
+    """« echelle »: the levels of the diploma's scale, in order (DEFAULT_SCALE when absent)."""
     levels = []
     for index, item in enumerate(_list(raw, "echelle", "Échelle", problems), start=1):
         here = f"Échelle, niveau n° {index}"
@@ -314,14 +314,14 @@ def _scale(raw: dict, problems: list[str]) -> tuple[ScaleLevelData, ...]:
         key = _text(item, "touche", here, problems)
         value = item.get("valeur")
         if key and (len(key) != 1 or not (key.isascii() and key.isalnum()) or key != key.lower()):
-            problems.append(f"{here} : « touche » doit être un chiffre ou une lettre minuscule.")
+            problems.append(f"{here} : « touche » doit être un chiffre ou une lettre minuscule.")
         elif key in RESERVED_KEYS:
-            problems.append(f"{here} : la touche « {key} » est réservée à « Non évalué ».")
+            problems.append(f"{here} : la touche « {key} » est réservée à « Non évalué ».")
         if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-            problems.append(f"{here} : « valeur » doit être un entier, ou null.")
+            problems.append(f"{here} : « valeur » doit être un entier, ou null.")
             value = None
         elif value is not None and not 0 <= value <= 100:
-            problems.append(f"{here} : « valeur » doit être comprise entre 0 et 100.")
+            problems.append(f"{here} : « valeur » doit être comprise entre 0 et 100.")
         levels.append(
             ScaleLevelData(
                 code, _text(item, "intitule", here, problems, max_length=100), key, value

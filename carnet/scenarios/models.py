@@ -29,7 +29,7 @@ class Scenario(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="enseignants co-auteurs", blank=True,
         related_name="scenarios_coauthored",
     )  # fmt: skip
-    # Section « Titre ».
+    # Section « Titre ».
     title = models.CharField("titre", max_length=200)
     co_intervention = models.BooleanField(
         "ce scénario s'intègre dans les enseignements de co-intervention", default=False
@@ -38,10 +38,10 @@ class Scenario(models.Model):
         "referentials.Diploma", verbose_name="diplôme", on_delete=models.PROTECT, related_name="+"
     )
     class_level = models.CharField("niveau de classe", max_length=10, choices=ClassLevel.choices)
-    # Section « Contexte »: {ContextField value: sanitised HTML (paragraphs and lists)}; the
+    # Section « Contexte »: {ContextField value: sanitised HTML (paragraphs and lists)}; the
     # labels are the establishment's masque de saisie for the diploma, read when shown.
     context = models.JSONField("contexte", default=dict, blank=True)
-    # Section « Liaison avec le référentiel ».
+    # Section « Liaison avec le référentiel ».
     tasks = models.ManyToManyField("referentials.Task", blank=True, related_name="+")
     # A competency targeted as a whole; its criteria targeted one by one below.
     competencies = models.ManyToManyField("referentials.Competency", blank=True, related_name="+")
@@ -66,7 +66,7 @@ class Scenario(models.Model):
 
 
 class ScenarioResource(models.Model):
-    """A file attached to a scenario (section « Ressources »), stored under a random name."""
+    """A file attached to a scenario (section « Ressources »), stored under a random name."""
 
     establishment = models.ForeignKey(
         "establishments.Establishment", on_delete=models.CASCADE, related_name="+"

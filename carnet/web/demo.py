@@ -254,7 +254,7 @@ def demo_load() -> list[DemoLogin]:
         elif index == 1:
             logins.append(DemoLogin("Enseignant", login, f"{first} {last}"))
 
-    # The demo stands for a first SIECLE import (« Nouvel enseignant » waits for one).
+    # The demo stands for a first SIECLE import (« Nouvel enseignant » waits for one).
     ImportBatch.objects.get_or_create(
         establishment=establishment,
         kind=BatchKind.SIECLE,

@@ -6,7 +6,7 @@ class EstablishmentMiddleware:
     """Puts the current establishment on the request: ``request.establishment``.
 
     It is the signed-in user's establishment for establishment profiles; for an inspector,
-    the establishment chosen with « Consulter » only while a grant to it is live (checked at
+    the establishment chosen with « Consulter » only while a grant to it is live (checked at
     every request, carnet/inspection/session.py); None for anyone else (anonymous, platform
     operator). Scoped querysets of a None establishment are empty (carnet/core/tenancy.py).
     """

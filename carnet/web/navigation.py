@@ -1,4 +1,4 @@
-"""The home page's own entries: « Accueil » and the state of the establishment."""
+"""The home page's own entries: « Accueil » and the state of the establishment."""
 
 from carnet.core.profiles import Profile
 from carnet.core.registry import HomeBlock, MenuEntry

@@ -110,6 +110,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation for this connection: PostgreSQL compiles a query it costs high into
+    # machine code before running it, and the imports' bulk « UPDATE … SET … = CASE WHEN …»
+    # (hundreds of WHEN) is costed high: a 53,000-row one spent 25 minutes compiling and
+    # ignored cancellation meanwhile. The platform's queries are short ones, which JIT never
+    # makes faster (the bulk writes are also cut in chunks of 500 rows, directory.services).
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = " ".join(filter(None, [options.get("options", ""), "-c jit=off"]))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -1,4 +1,4 @@
-"""« Mot de passe oublié »: a link by e-mail, valid once."""
+"""« Mot de passe oublié »: a link by e-mail, valid once."""
 
 import re
 

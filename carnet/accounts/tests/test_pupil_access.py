@@ -1,4 +1,4 @@
-"""« Gestion des accès élèves »: generate, reset, enable/disable, printed sheets (PDF)."""
+"""« Gestion des accès élèves »: generate, reset, enable/disable, printed sheets (PDF)."""
 
 import pytest
 from django.urls import reverse

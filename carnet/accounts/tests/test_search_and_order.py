@@ -1,4 +1,4 @@
-"""« Gestion des utilisateurs » and « Gestion des accès élèves »: searches ignore case and
+"""« Gestion des utilisateurs » and « Gestion des accès élèves »: searches ignore case and
 accents, are kept per tab, and names come in French order (lists and printed sheets)."""
 
 import pytest
@@ -48,7 +48,7 @@ class TestUsersList:
         assert column(admin_client_a.get(USERS)) == found
 
     def test_french_order(self, admin_client_a, teachers):
-        # prof.a, the teacher of the ``users`` fixture, is « TEST… »: left aside.
+        # prof.a, the teacher of the ``users`` fixture, is « TEST… »: left aside.
         names = [n for n in column(admin_client_a.get(USERS)) if not n.startswith("TEST")]
         assert names == ["LEFÈVRE", "N’DIAYE", "OBERT", "Œillet"]
 
@@ -60,7 +60,7 @@ class TestUsersList:
         assert search_box(admin_client_a.get(tab("inspecteurs"))) == ""
         back = admin_client_a.get(tab("enseignants"))
         assert search_box(back) == "lefevre" and column(back) == ["LEFÈVRE"]
-        # « Gestion des utilisateurs » without a tab is the teachers' tab.
+        # « Gestion des utilisateurs » without a tab is the teachers' tab.
         assert search_box(admin_client_a.get(USERS)) == "lefevre"
 
     def test_staff_without_account(self, admin_client_a, establishment):

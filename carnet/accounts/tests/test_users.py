@@ -1,4 +1,4 @@
-"""« Gestion des utilisateurs »: lists, « Nouvel enseignant », the head's account, credentials."""
+"""« Gestion des utilisateurs »: lists, « Nouvel enseignant », the head's account, credentials."""
 
 import datetime
 
@@ -31,7 +31,7 @@ TEACHER = {
 
 @pytest.fixture
 def imported(establishment):
-    """A first SIECLE import was applied: « Nouvel enseignant » is offered."""
+    """A first SIECLE import was applied: « Nouvel enseignant » is offered."""
     establishment.first_import_at = timezone.now()
     establishment.save(update_fields=["first_import_at"])
     return establishment

@@ -65,7 +65,7 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
 
 @method_decorator(login_not_required, name="dispatch")
 class PasswordResetView(auth_views.PasswordResetView):
-    """« Mot de passe oublié »: a link by e-mail, for accounts that have an address.
+    """« Mot de passe oublié »: a link by e-mail, for accounts that have an address.
 
     The page answers the same whatever the address typed (it never tells whether an
     account exists). Pupils have no address: their administrator resets their password.

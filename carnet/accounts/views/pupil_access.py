@@ -1,4 +1,4 @@
-"""« Gestion des accès élèves » (administrator): pupils' accounts per division, printed sheets.
+"""« Gestion des accès élèves » (administrator): pupils' accounts per division, printed sheets.
 
 Passwords are not stored: they exist only in the PDF made when they are (re)set, which is
 the answer of the POST that sets them.

@@ -1,4 +1,4 @@
-"""« Gestion des utilisateurs » (administrator): teachers, head, other staff; credentials."""
+"""« Gestion des utilisateurs » (administrator): teachers, head, other staff; credentials."""
 
 from django.conf import settings
 from django.contrib import messages

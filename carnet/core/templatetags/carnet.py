@@ -13,7 +13,7 @@ register = template.Library()
 
 @register.filter
 def nombre(value, nouns: str) -> str:
-    """A count in French: ``{{ n|nombre:"élève" }}`` → « 0 élève », « 1 élève », « 2 élèves »;
+    """A count in French: ``{{ n|nombre:"élève" }}`` → « 0 élève », « 1 élève », « 2 élèves »;
     an irregular plural after a comma: ``{{ n|nombre:"accès inspecteur,accès inspecteur" }}``.
     The number and its noun are joined by a non-breaking space."""
     singular, _, plural_form = nouns.partition(",")

@@ -13,5 +13,5 @@ def text(response) -> str:
 
 
 def labels(page: BeautifulSoup) -> set[str]:
-    """The texts of the page's <label>s (a required field's « * » left out)."""
+    """The texts of the page's <label>s (a required field's « * » left out)."""
     return {tag.get_text(" ", strip=True).rstrip(" *") for tag in page.find_all("label")}

@@ -1,4 +1,4 @@
-"""National identifiers (FORMATS.md « Identifiers and their check keys »): UAI, INE, CNIL.
+"""National identifiers (FORMATS.md « Identifiers and their check keys »): UAI, INE, CNIL.
 
 The expected check letters are computed here independently of the code under test.
 """
@@ -280,7 +280,7 @@ class TestIne:
 
     @pytest.mark.parametrize("value", ["", None])
     def test_validator_lets_an_empty_ine_through(self, value):
-        validate_ine(value)  # optional field: « stored as missing »
+        validate_ine(value)  # optional field: « stored as missing »
 
 
 NBSP = "\u00a0"
@@ -293,7 +293,7 @@ def quoted(char: str) -> str:
 
 
 class TestIneMessages:
-    """INE messages say what is wrong, as the UAI's do (« la lettre clé attendue est … »)."""
+    """INE messages say what is wrong, as the UAI's do (« la lettre clé attendue est … »)."""
 
     @given(bea_ines_with_wrong_key())
     def test_ten_digits_and_a_wrong_letter_get_the_expected_letter(self, ine):

@@ -58,7 +58,7 @@ class TestSearchAndOrder:
             "EVE",
             "lefebvre",
             "LEFÈVRE",
-            "Œuvre",  # « oeuvre »: Œ is O then E
+            "Œuvre",  # « oeuvre »: Œ is O then E
             "Orange",
             "ZOLA",
         ]

@@ -46,7 +46,7 @@ class TestCleanText:
         assert clean_name(f"{char}Léa{char}") == "Léa"
 
     def test_the_bidi_override_attack_is_defused(self):
-        # « ‮ »: the name would be shown reversed, hiding what follows.
+        # « ‮ »: the name would be shown reversed, hiding what follows.
         assert clean_name("ADMIN\u202etxt.exe") == "ADMINtxt.exe"
 
     def test_white_space_of_every_kind_becomes_one_space(self):

@@ -119,7 +119,7 @@ class TestAttachDiploma:
         assert form.find("button", string="Rattacher")
         assert page.find("label", attrs={"for": f"diplome-{division.pk}"})
         response = admin_client_a.post(form["action"], {"diplome": "CAP-ELEC"}, follow=True)
-        assert "rattachée au diplôme « CAP Électricien »" in text(response)
+        assert "rattachée au diplôme « CAP Électricien »" in text(response)  # text(): spaces folded
         division.refresh_from_db()
         assert division.diploma == diplomas["CAP-ELEC"]
         event = AuditEvent.objects.get(action=AuditAction.DIVISION_UPDATED)

@@ -90,7 +90,7 @@ def school(establishment, other_establishment, diplomas, users):
 
 @pytest.fixture
 def inspector_client(users, establishment, client_of):
-    """An inspector whose access to A is live, A chosen (« Consulter »)."""
+    """An inspector whose access to A is live, A chosen (« Consulter »)."""
     InspectorGrantFactory(establishment=establishment, inspector=users["inspecteur"])
     client = client_of(users["inspecteur"])
     choose(client, establishment)

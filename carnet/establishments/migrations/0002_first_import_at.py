@@ -3,7 +3,7 @@ from django.db.models import Min
 
 
 def from_history(apps, schema_editor):
-    """Establishments that already applied a SIECLE import keep « Nouvel enseignant »."""
+    """Establishments that already applied a SIECLE import keep « Nouvel enseignant »."""
     Establishment = apps.get_model("establishments", "Establishment")
     ImportBatch = apps.get_model("imports", "ImportBatch")
     firsts = (

@@ -1,8 +1,8 @@
-"""The administrator's help page of the « Paramètres » module, followed in a real browser.
+"""The administrator's help page of the « Paramètres » module, followed in a real browser.
 
-A new administrator signs in, opens « Paramètres » from the menu and does what each
+A new administrator signs in, opens « Paramètres » from the menu and does what each
 section of the help page says, looking only at what the page shows: fields found by their
-labels, buttons and links by their names. A second test does the « Établissement » step
+labels, buttons and links by their names. A second test does the « Établissement » step
 with JavaScript off: every form also works without htmx.
 """
 
@@ -57,7 +57,7 @@ def open_tab(page: Page, name: str, path: str) -> None:
     expect(page).to_have_url(re.compile(re.escape(path) + r"$"))
     expect_tab_shown(page, name)
     expect(settings_tab(page, name)).to_be_focused()  # keyboard users stay on the tab list
-    assert page.evaluate(SAME_PAGE), f"l'onglet « {name} » a rechargé toute la page"
+    assert page.evaluate(SAME_PAGE), f"l'onglet « {name} » a rechargé toute la page"
 
 
 def expect_answer_focused(page: Page, tab: str) -> None:
@@ -66,7 +66,7 @@ def expect_answer_focused(page: Page, tab: str) -> None:
 
 
 def field(page: Page, label: str):
-    """The field of that label; a required field's label ends with « * »."""
+    """The field of that label; a required field's label ends with « * »."""
     return page.get_by_label(re.compile(rf"^{re.escape(label)}( \*)?$"))
 
 
@@ -85,11 +85,11 @@ def make_image(path: Path, size: tuple[int, int], fmt: str, colour: str) -> Path
 
 
 class Picture(NamedTuple):
-    kind: str  # as in the file input's label: « Fichier du logo : … »
+    kind: str  # as in the file input's label: « Fichier du logo : … »
     path: Path
     upload: str  # the button
     preview: str  # the preview's alternative text
-    delete: str  # the « Supprimer » button's accessible name
+    delete: str  # the « Supprimer » button's accessible name
     done: str  # the start of the messages
 
     @property
@@ -110,7 +110,7 @@ def expect_image_loaded(page: Page, image, width: int) -> None:
 def test_administrator_follows_the_settings_help_page(
     live_server, page: Page, users, diplomas, log_in, tmp_path
 ):
-    # Se connecter, puis ouvrir « Paramètres » depuis le menu.
+    # Se connecter, puis ouvrir « Paramètres » depuis le menu.
     log_in(page, live_server.url, users["administrateur"])
     menu = page.get_by_role("navigation", name="Menu principal")
     menu.get_by_role("link", name="Paramètres").click()
@@ -121,13 +121,13 @@ def test_administrator_follows_the_settings_help_page(
     assert page.evaluate("() => typeof window.htmx") == "object", "htmx n'est pas chargé"
     page.evaluate(MARK_PAGE)
 
-    # --- Onglet « Établissement » : renseigner l'établissement, « Valider ».
+    # --- Onglet « Établissement » : renseigner l'établissement, « Valider ».
     for label, value in IDENTITY.items():
         field(page, label).fill(value)
     field(page, "Académie").select_option(label="Lyon")
     page.get_by_role("button", name="Valider").click()
     expect(status(page)).to_have_text("Les informations de l'établissement ont été enregistrées.")
-    expect_same_page(page, "« Valider » (Établissement)")
+    expect_same_page(page, "« Valider » (Établissement)")
     expect_answer_focused(page, "Établissement")
     expect(page.get_by_text("Il manque encore")).to_have_count(0)
     # The address is not pushed by the form: a reload shows the tab, not a resent form.
@@ -150,12 +150,12 @@ def test_administrator_follows_the_settings_help_page(
     expect(uai).to_have_attribute("aria-invalid", "true")
     expect(uai).to_have_value("0693046P")
     expect(uai).to_have_accessible_description(re.compile(re.escape(error)))
-    expect_same_page(page, "« Valider » (code UAI refusé)")
+    expect_same_page(page, "« Valider » (code UAI refusé)")
     expect_answer_focused(page, "Établissement")
     reload(page)
     expect(uai).to_have_value("0693046L")
 
-    # --- Onglet « Transferts ».
+    # --- Onglet « Transferts ».
     open_tab(page, "Transferts", "/parametres/transferts/")
     state = page.get_by_text("Transfert des données des élèves :")
     expect(state).to_have_text("Transfert des données des élèves : désactivé.")
@@ -168,7 +168,7 @@ def test_administrator_follows_the_settings_help_page(
         )
     ).to_be_visible()
 
-    # « Oui » without the number: refused, with the reason.
+    # « Oui » without the number: refused, with the reason.
     yes.get_by_role("radio", name="Oui").check()
     page.get_by_role("button", name="Valider").click()
     refusal = (
@@ -179,27 +179,27 @@ def test_administrator_follows_the_settings_help_page(
     expect(cnil).to_have_attribute("aria-invalid", "true")
     expect(cnil).to_have_accessible_description(re.compile(re.escape(refusal)))
     expect(state).to_have_text("Transfert des données des élèves : désactivé.")
-    expect_same_page(page, "« Valider » (Transferts refusé)")
+    expect_same_page(page, "« Valider » (Transferts refusé)")
     expect_answer_focused(page, "Transferts")
 
-    # The number, « Oui », « Valider »: the transfer is on.
+    # The number, « Oui », « Valider »: the transfer is on.
     cnil.fill(CNIL_NUMBER)
     yes.get_by_role("radio", name="Oui").check()
     page.get_by_role("button", name="Valider").click()
     expect(status(page)).to_have_text("Le transfert des données des élèves est activé.")
     expect(state).to_have_text("Transfert des données des élèves : activé.")
-    expect_same_page(page, "« Valider » (Transferts)")
+    expect_same_page(page, "« Valider » (Transferts)")
     expect_answer_focused(page, "Transferts")
     reload(page)
     expect(state).to_have_text("Transfert des données des élèves : activé.")
     expect(cnil).to_have_value(CNIL_NUMBER)
     expect(yes.get_by_role("radio", name="Oui")).to_be_checked()
 
-    # --- Onglet « Masque de saisie ».
+    # --- Onglet « Masque de saisie ».
     open_tab(page, "Masque de saisie", "/parametres/masque-de-saisie/")
     reset_control = page.get_by_role("link", name="Réinitialiser les masques de saisie")
     expect(reset_control).to_have_count(0)  # no diploma chosen yet
-    # As the help page says: choosing the diploma shows its fields (« Afficher » is there for
+    # As the help page says: choosing the diploma shows its fields (« Afficher » is there for
     # browsers without JavaScript).
     field(page, "Diplôme").select_option(label="CAP — CAP Électricien")
     first = field(page, "Champ 1")
@@ -211,10 +211,10 @@ def test_administrator_follows_the_settings_help_page(
     first.fill(CUSTOM_FIRST_LABEL)
     page.get_by_role("button", name="Valider").click()
     expect(status(page)).to_have_text(
-        "Les intitulés du masque de saisie « CAP Électricien » ont été enregistrés."
+        "Les intitulés du masque de saisie « CAP Électricien » ont été enregistrés."
     )
     expect(first).to_have_value(CUSTOM_FIRST_LABEL)
-    expect_same_page(page, "« Valider » (Masque de saisie)")
+    expect_same_page(page, "« Valider » (Masque de saisie)")
     expect_answer_focused(page, "Masque de saisie")
     reload(page)
     expect(first).to_have_value(CUSTOM_FIRST_LABEL)
@@ -229,11 +229,11 @@ def test_administrator_follows_the_settings_help_page(
     expect(dialog.get_by_role("link", name="Annuler")).to_be_focused()
     dialog.get_by_role("button", name="Réinitialiser").click()
     expect(status(page)).to_have_text(
-        "Les intitulés du masque de saisie « CAP Électricien » ont été réinitialisés."
+        "Les intitulés du masque de saisie « CAP Électricien » ont été réinitialisés."
     )
     expect(dialog).to_have_count(0)
     expect(first).to_have_value(DEFAULT_FIRST_LABEL)
-    expect_same_page(page, "« Réinitialiser » (Masque de saisie)")
+    expect_same_page(page, "« Réinitialiser » (Masque de saisie)")
     expect_answer_focused(page, "Masque de saisie")
     # The address is the diploma's masks again, not the confirmation's.
     expect(page).to_have_url(re.compile(r"/parametres/masque-de-saisie/\?diplome=CAP-ELEC$"))
@@ -241,7 +241,7 @@ def test_administrator_follows_the_settings_help_page(
     expect(first).to_have_value(DEFAULT_FIRST_LABEL)
     expect(page.get_by_role("alertdialog")).to_have_count(0)
 
-    # --- Onglet « Logo » : the logo and the stamp, their previews, « Supprimer ».
+    # --- Onglet « Logo » : the logo and the stamp, their previews, « Supprimer ».
     open_tab(page, "Logo", "/parametres/logo/")
     pictures = [
         Picture(
@@ -268,7 +268,7 @@ def test_administrator_follows_the_settings_help_page(
         file_input.set_input_files(picture.path)
         page.get_by_role("button", name=picture.upload).click()
         expect(status(page)).to_have_text(f"{picture.done} enregistré.")
-        expect_same_page(page, f"« {picture.upload} »")
+        expect_same_page(page, f"« {picture.upload} »")
         expect_answer_focused(page, "Logo")
         expect_image_loaded(page, preview, picture.width)
         expect(page.get_by_role("link", name=picture.delete)).to_be_visible()
@@ -277,7 +277,7 @@ def test_administrator_follows_the_settings_help_page(
     for picture in pictures:
         preview = page.get_by_role("img", name=picture.preview)
         expect_image_loaded(page, preview, picture.width)
-        # « Supprimer » asks first; « Annuler » keeps the image.
+        # « Supprimer » asks first; « Annuler » keeps the image.
         page.get_by_role("link", name=picture.delete).click()
         question = page.get_by_role("alertdialog")
         expect(question).to_contain_text(f"{picture.delete} ?")
@@ -290,14 +290,14 @@ def test_administrator_follows_the_settings_help_page(
         expect(page).to_have_url(re.compile(r"/parametres/logo/$"))
         expect(preview).to_have_count(0)
         expect(page.get_by_role("link", name=picture.delete)).to_have_count(0)
-        expect_same_page(page, f"« {picture.delete} »")
+        expect_same_page(page, f"« {picture.delete} »")
         expect_answer_focused(page, "Logo")
     reload(page)
     expect(page.get_by_role("img")).to_have_count(0)
     expect(page.get_by_text("Aucune image pour l'instant.")).to_have_count(2)
 
     # The browser's back and forward buttons go through the steps. htmx keeps no copy of
-    # the pages (shared school computers: nothing readable after « Se déconnecter »), so
+    # the pages (shared school computers: nothing readable after « Se déconnecter »), so
     # each step is loaded again, whole, from the server.
     page.go_back()
     expect_tab_shown(page, "Masque de saisie")

@@ -105,7 +105,7 @@ def svg_with_script() -> bytes:
 
 
 def html_named_png() -> bytes:
-    """What a file « logo.png » holds when it is in fact a web page."""
+    """What a file « logo.png » holds when it is in fact a web page."""
     return b"<!DOCTYPE html>\n<html><body><script>alert(document.domain)</script></body></html>"
 
 

@@ -106,7 +106,7 @@ class TestUploadAccepted:
         preview = logo.select_one("img.image-preview")
         assert preview["src"].split("?")[0] == image_url("logo")
         assert preview["alt"] == "Logo actuel"
-        # « Supprimer » leads to a confirmation step (a link: GET never writes).
+        # « Supprimer » leads to a confirmation step (a link: GET never writes).
         delete = logo.find("a", string="Supprimer")
         assert delete["href"] == delete_url("logo")
         assert delete["aria-label"] == "Supprimer le logo"
@@ -279,7 +279,7 @@ class TestUploadRefused:
 
 @pytest.mark.django_db
 class TestDeleteConfirmation:
-    """« Supprimer » asks first, without JavaScript: a confirmation step that writes nothing."""
+    """« Supprimer » asks first, without JavaScript: a confirmation step that writes nothing."""
 
     def test_supprimer_asks_for_a_confirmation_and_deletes_nothing(
         self, admin_client_a, establishment
@@ -297,7 +297,7 @@ class TestDeleteConfirmation:
         assert (form["method"], form["action"]) == ("post", delete_url("logo"))
         assert form.find("button").get_text(strip=True) == "Supprimer le logo"
         assert box.find("a", string="Annuler")["href"] == LOGO_URL
-        # Only the logo asks; the stamp keeps its own « Supprimer » link.
+        # Only the logo asks; the stamp keeps its own « Supprimer » link.
         assert card(page, "cachet").select_one('[role="alertdialog"]') is None
         assert card(page, "cachet").find("a", string="Supprimer") is not None
         # Nothing deleted, nothing audited.

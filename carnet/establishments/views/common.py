@@ -1,4 +1,4 @@
-"""The Paramètres page: four tabs and the « Accès inspecteur » section.
+"""The Paramètres page: four tabs and the « Accès inspecteur » section.
 
 Without JavaScript each tab is a page; with htmx (hx-boost on the panel) only the panel
 (tab list + active tab) is swapped. Both are rendered from the same template.

@@ -96,7 +96,7 @@ def image_upload(request, kind: str):
 @require_http_methods(["GET", "POST"])
 @settings_required
 def image_delete(request, kind: str):
-    """GET asks for confirmation (« Supprimer » is a link: no JavaScript needed); POST deletes."""
+    """GET asks for confirmation (« Supprimer » is a link: no JavaScript needed); POST deletes."""
     kind = _kind(kind)
     if request.method == "GET":
         if request.establishment.image_name(kind):

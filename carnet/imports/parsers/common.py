@@ -91,7 +91,7 @@ def xml_prolog(content: bytes) -> bytes:
         if content.startswith(b"<!--", start):
             end = content.find(b"-->", start)
         elif following == b"?":
-            # A processing instruction ends at « ?> », not at a « > » inside it.
+            # A processing instruction ends at « ?> », not at a « > » inside it.
             end = content.find(b"?>", start + 2)
             end = end + 1 if end >= 0 else end
         else:
@@ -134,7 +134,7 @@ def check_xml_envelope(content: bytes, name: str) -> str:
         raise FileRefused(
             error(
                 "encoding_unknown",
-                f"Le fichier {name} déclare l'encodage « {encoding} », qui n'est pas celui "
+                f"Le fichier {name} déclare l'encodage « {encoding} », qui n'est pas celui "
                 "des exports nationaux (ISO-8859-15 ou UTF-8). Exportez-le de nouveau.",
             )
         )
@@ -147,7 +147,7 @@ def check_xml_envelope(content: bytes, name: str) -> str:
 
 
 def _refuse_utf8_declared_latin(content: bytes, name: str, encoding: str) -> None:
-    """UTF-8 bytes in a file that says ISO-8859-15 would turn « é » into « Ã© »."""
+    """UTF-8 bytes in a file that says ISO-8859-15 would turn « é » into « Ã© »."""
     if content.isascii():
         return
     try:
@@ -243,7 +243,7 @@ _FRENCH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 
 def parse_french_date(value: str) -> datetime.date | None:
-    """« dd/mm/yyyy » (SIECLE). Raises ValueError when present but malformed."""
+    """« dd/mm/yyyy » (SIECLE). Raises ValueError when present but malformed."""
     value = value.strip()
     if not value:
         return None
@@ -255,7 +255,7 @@ def parse_french_date(value: str) -> datetime.date | None:
 
 
 def parse_iso_date(value: str) -> datetime.date | None:
-    """« yyyy-mm-dd » (STS-web). Raises ValueError when present but malformed."""
+    """« yyyy-mm-dd » (STS-web). Raises ValueError when present but malformed."""
     value = value.strip()
     if not value:
         return None

@@ -108,7 +108,7 @@ def unpack(upload: RawFile) -> list[RawFile]:
                 error(
                     "zip_path_traversal",
                     f"L'archive {upload.name} contient un chemin interdit "
-                    f"(« {info.filename} ») : elle ne vient pas de SIECLE ou STS-web.",
+                    f"(« {info.filename} ») : elle ne vient pas de SIECLE ou STS-web.",
                 )
             )
         if path.parts[0] == "__MACOSX" or any(part.startswith(".") for part in path.parts):
@@ -185,7 +185,7 @@ def detect_kind(raw: RawFile) -> FileKind:
         raise FileRefused(
             error(
                 "unknown_root",
-                f"Le fichier {raw.name} (élément racine « {tag} ») n'est pas un export SIECLE "
+                f"Le fichier {raw.name} (élément racine « {tag} ») n'est pas un export SIECLE "
                 "(élèves, nomenclatures, structures) ni STS-web.",
             )
         ) from None

@@ -1,10 +1,10 @@
-"""Learners « hors SIECLE » (apprentices, adults): a CSV or XLSX table filled by the school.
+"""Learners « hors SIECLE » (apprentices, adults): a CSV or XLSX table filled by the school.
 
 Pure functions, no Django: bytes and a file name in, rows and problems out. The file type is
 told by its content, never by its name: an XLSX is a zip holding ``xl/workbook.xml``; an
 Excel 97-2003 (.xls), OpenDocument, image or PDF file is refused with a French message;
 anything else must decode as text (UTF-8 with or without BOM, else Windows-1252) and is
-read as CSV separated by « ; », « , » or a tab (the separator that makes the header row
+read as CSV separated by « ; », « , » or a tab (the separator that makes the header row
 readable wins).
 
 Columns are found by their header, case- and accent-insensitively: nom, prénom, date de
@@ -17,7 +17,6 @@ import csv
 import datetime
 import io
 import re
-import unicodedata
 import warnings
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -28,6 +27,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from carnet.core.identifiers import ine_problem, normalize_ine
+from carnet.core.identity import fold, learner_key
 from carnet.core.text import clean_text, name_problem, spreadsheet_row
 from carnet.imports.parsers.common import Problem, error, warning, xml_prolog
 
@@ -80,7 +80,6 @@ OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 (.xls), old Wo
 ZIP_MAGIC = b"PK\x03\x04"
 _SEPARATOR_HINT = re.compile(r"^\s*sep=(.)\s*$", re.IGNORECASE)
 _FRENCH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
 @dataclass(frozen=True)
@@ -105,7 +104,7 @@ class LearnerRow:
 @dataclass
 class LearnersFile:
     name: str
-    format: str = ""  # « CSV en UTF-8, séparateur « ; » », « XLSX »… ; "" when unreadable
+    format: str = ""  # « CSV en UTF-8, séparateur « ; » », « XLSX »… ; "" when unreadable
     rows: list[LearnerRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
@@ -118,20 +117,6 @@ class _Refused(Exception):
     def __init__(self, problem: Problem):
         super().__init__(problem.message)
         self.problem = problem
-
-
-def fold(text: str) -> str:
-    """Case-, accent- and punctuation-insensitive form: « Prénom » → « prenom », « Œ » → « oe »."""
-    text = (text or "").casefold().replace("œ", "oe").replace("æ", "ae")
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(_NOT_ALNUM.sub(" ", bare).split())
-
-
-def learner_key(last_name: str, first_name: str, birth_date: datetime.date | None) -> str:
-    """What identifies a learner without INE: names (case/accents ignored) and birth date."""
-    born = birth_date.isoformat() if birth_date else ""
-    return f"{fold(last_name)}|{fold(first_name)}|{born}"
 
 
 def parse_learners(
@@ -162,8 +147,8 @@ def _open_table(content: bytes, name: str) -> tuple[str, Iterator[tuple[int, lis
             error(
                 "xls_refused",
                 f"Le fichier {name} est au format Excel 97-2003 (.xls), que la plateforme ne "
-                "lit pas : ouvrez-le dans votre tableur et enregistrez-le au format « Classeur "
-                "Excel (.xlsx) » ou « CSV UTF-8 », puis déposez-le de nouveau.",
+                "lit pas : ouvrez-le dans votre tableur et enregistrez-le au format « Classeur "
+                "Excel (.xlsx) » ou « CSV UTF-8 », puis déposez-le de nouveau.",
             )
         )
     for magic, what in _MAGIC_REFUSED:
@@ -179,8 +164,8 @@ def _open_table(content: bytes, name: str) -> tuple[str, Iterator[tuple[int, lis
         raise _Refused(
             error(
                 "utf16_refused",
-                f"Le fichier {name} est enregistré en « Texte Unicode » (UTF-16) : "
-                "enregistrez-le au format « CSV UTF-8 » ou « Classeur Excel (.xlsx) ».",
+                f"Le fichier {name} est enregistré en « Texte Unicode » (UTF-16) : "
+                "enregistrez-le au format « CSV UTF-8 » ou « Classeur Excel (.xlsx) ».",
             )
         )
     if b"\x00" in content[:65536]:
@@ -211,7 +196,7 @@ def _decode(content: bytes, name: str) -> tuple[str, str]:
         error(
             "undecodable",
             f"Le fichier {name} contient des caractères illisibles (ligne {line}) : "
-            "enregistrez-le au format « CSV UTF-8 » ou « Classeur Excel (.xlsx) ».",
+            "enregistrez-le au format « CSV UTF-8 » ou « Classeur Excel (.xlsx) ».",
         )
     )
 
@@ -229,7 +214,7 @@ def _csv_rows(text: str, encoding: str, name: str) -> tuple[str, Iterator[tuple[
     first = next((i for i, line in enumerate(lines) if line.strip()), 0)
     hint = _SEPARATOR_HINT.match(lines[first]) if lines else None
     skip = 0
-    if hint:  # Excel's « sep=; » first line
+    if hint:  # Excel's « sep=; » first line
         delimiter = hint.group(1)
         skip = first + 1
     else:
@@ -260,7 +245,7 @@ def _csv_rows(text: str, encoding: str, name: str) -> tuple[str, Iterator[tuple[
                 )
             ) from None
 
-    return f"CSV en {encoding}, séparateur « {shown} »", rows()
+    return f"CSV en {encoding}, séparateur « {shown} »", rows()
 
 
 # --- XLSX ---------------------------------------------------------------------------------
@@ -284,7 +269,7 @@ def _xlsx_rows(content: bytes, name: str) -> Iterator[tuple[int, list]]:
             error(
                 "ods_refused",
                 f"Le fichier {name} est au format OpenDocument (.ods) : enregistrez-le au format "
-                "« Classeur Excel (.xlsx) » ou « CSV UTF-8 », puis déposez-le de nouveau.",
+                "« Classeur Excel (.xlsx) » ou « CSV UTF-8 », puis déposez-le de nouveau.",
             )
         )
     if "xl/workbook.xml" not in names:
@@ -332,7 +317,7 @@ def _xlsx_cells(content: bytes, name: str) -> Iterator[tuple[int, list]]:
     unreadable = error(
         "bad_xlsx",
         f"Le classeur {name} est illisible : ouvrez-le dans votre tableur, enregistrez-le de "
-        "nouveau au format « Classeur Excel (.xlsx) » puis déposez-le.",
+        "nouveau au format « Classeur Excel (.xlsx) » puis déposez-le.",
     )
     with warnings.catch_warnings():
         # openpyxl warns about styles and extensions it does not read: not our business.
@@ -395,7 +380,7 @@ def _columns(name: str, header: list, problems: list[Problem]) -> dict[str, int]
             problems.append(
                 error(
                     "duplicate_column",
-                    f"La colonne « {COLUMNS[key][0]} » apparaît deux fois dans la ligne des "
+                    f"La colonne « {COLUMNS[key][0]} » apparaît deux fois dans la ligne des "
                     f"titres du fichier {name} : gardez-en une seule.",
                 )
             )
@@ -416,7 +401,7 @@ def _columns(name: str, header: list, problems: list[Problem]) -> dict[str, int]
         problems.append(
             error(
                 "missing_column",
-                f"Il manque la colonne « {COLUMNS[key][0]} » dans le fichier {name} : "
+                f"Il manque la colonne « {COLUMNS[key][0]} » dans le fichier {name} : "
                 "ajoutez-la (voir le modèle à télécharger).",
             )
         )
@@ -425,7 +410,7 @@ def _columns(name: str, header: list, problems: list[Problem]) -> dict[str, int]
             warning(
                 "ignored_columns",
                 "Colonnes ignorées (la plateforme ne les garde pas) : "
-                + ", ".join(f"« {label} »" for label in ignored)
+                + ", ".join(f"« {label} »" for label in ignored)
                 + ".",
             )
         )
@@ -450,7 +435,7 @@ def _birth_date(value, prefix: str, today: datetime.date) -> tuple[datetime.date
             born = datetime.date(year, month, day)
         except ValueError:
             return None, (
-                f"{prefix} : date de naissance « {raw} » illisible : écrivez-la jj/mm/aaaa "
+                f"{prefix} : date de naissance « {raw} » illisible : écrivez-la jj/mm/aaaa "
                 "(par exemple 17/05/2008)."
             )
     if born > today or born.year < OLDEST_BIRTH_YEAR:
@@ -476,7 +461,7 @@ def _row(
             errors.append(
                 error(
                     "name_refused",
-                    f"Ligne {line}, colonne « {COLUMNS[key][0]} » : {label} est refusé : "
+                    f"Ligne {line}, colonne « {COLUMNS[key][0]} » : {label} est refusé : "
                     f"{problem}. Retapez-le avec ses seuls accents dans le fichier.",
                 )
             )
@@ -508,13 +493,13 @@ def _row(
         errors.append(
             error(
                 "too_long",
-                f"{prefix} : le code de division « {division} » dépasse {DIVISION_MAX} caractères.",
+                f"{prefix} : le code de division « {division} » dépasse {DIVISION_MAX} caractères.",
             )
         )
     raw_status = _text(cell("status"))
     status = STATUS_ALIASES.get(fold(raw_status))
     if status is None:
-        shown = f"statut « {raw_status} » inconnu" if raw_status else "statut absent"
+        shown = f"statut « {raw_status} » inconnu" if raw_status else "statut absent"
         errors.append(
             error("bad_status", f"{prefix} : {shown} : indiquez apprenti, adulte ou autre.")
         )
@@ -523,7 +508,7 @@ def _row(
         problems.append(
             warning(
                 "invalid_ine",
-                f"{prefix} : l'INE « {ine} » ne correspond à aucune forme nationale (11 "
+                f"{prefix} : l'INE « {ine} » ne correspond à aucune forme nationale (11 "
                 "caractères, par exemple 123456789AB) ; l'apprenant est importé sans INE.",
             )
         )
@@ -630,7 +615,7 @@ TEMPLATE_EXAMPLE = ("MARTIN", "Léa", datetime.date(2007, 5, 17), "", "CAP1-APP"
 
 
 def template_csv() -> bytes:
-    """The template as CSV: UTF-8 with BOM (so that Excel shows the accents), « ; »."""
+    """The template as CSV: UTF-8 with BOM (so that Excel shows the accents), « ; »."""
     example = [
         value.strftime("%d/%m/%Y") if isinstance(value, datetime.date) else value
         for value in TEMPLATE_EXAMPLE

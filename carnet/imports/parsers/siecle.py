@@ -101,7 +101,7 @@ def _header(element, problems: list[Problem], name: str) -> Header:
 
 
 def _four_digits(value: str) -> bool:
-    # ASCII only: str.isdigit() also accepts « ² », which int() refuses.
+    # ASCII only: str.isdigit() also accepts « ² », which int() refuses.
     return len(value) == 4 and value.isascii() and value.isdigit()
 
 
@@ -112,7 +112,7 @@ def _date(value: str, label: str, who: str, problems: list[Problem]):
         problems.append(
             warning(
                 "bad_date",
-                f"{who} : {label} « {value} » illisible (jj/mm/aaaa attendu) ; ignorée.",
+                f"{who} : {label} « {value} » illisible (jj/mm/aaaa attendu) ; ignorée.",
             )
         )
         return None
@@ -207,7 +207,7 @@ def _pupil(element, problems: list[Problem], name: str) -> PupilRecord | None:
         problems.append(
             warning(
                 "invalid_ine",
-                f"{who} : l'INE « {raw_ine} » ne correspond à aucune forme nationale ; "
+                f"{who} : l'INE « {raw_ine} » ne correspond à aucune forme nationale ; "
                 "l'élève est importé sans INE. Corrigez-le dans SIECLE puis réimportez.",
             )
         )

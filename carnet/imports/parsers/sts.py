@@ -52,7 +52,7 @@ class StsFile:
     header: StsHeader
     staff: list[StaffRecord] = field(default_factory=list)
     structures: list[StsStructure] = field(default_factory=list)
-    # Individuals without FONCTION (on leave…): not imported, and not « partis » either.
+    # Individuals without FONCTION (on leave…): not imported, and not « partis » either.
     skipped: list[StaffRecord] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
@@ -76,7 +76,7 @@ def parse_sts(content: bytes, name: str) -> StsFile:
                 error(
                     "vendor_sts_file",
                     f"Le fichier {name} a été produit par un logiciel d'emploi du temps "
-                    f"(« {text_of(element, '.')} »), pas par STS-web : exportez le fichier "
+                    f"(« {text_of(element, '.')} »), pas par STS-web : exportez le fichier "
                     "depuis STS-web (sts_emp_<UAI>_<année>.xml).",
                 )
             )
@@ -84,7 +84,7 @@ def parse_sts(content: bytes, name: str) -> StsFile:
             uaj = (element.get("CODE") or "").strip().upper()
         elif tag == "ANNEE_SCOLAIRE" and parent_tag == "PARAMETRES":
             value = (element.get("ANNEE") or "").strip()
-            # ASCII only: str.isdigit() also accepts « ² », which int() refuses.
+            # ASCII only: str.isdigit() also accepts « ² », which int() refuses.
             four_digits = len(value) == 4 and value.isascii() and value.isdigit()
             year = int(value) if four_digits else None
         elif tag == "INDIVIDU" and parent_tag == "INDIVIDUS":
@@ -177,7 +177,7 @@ def _individual(element, problems: list[Problem], name: str) -> StaffRecord | No
         problems.append(
             warning(
                 "bad_date",
-                f"{who} : date de naissance « {birth_text} » illisible (aaaa-mm-jj attendu) ; "
+                f"{who} : date de naissance « {birth_text} » illisible (aaaa-mm-jj attendu) ; "
                 "ignorée.",
             )
         )

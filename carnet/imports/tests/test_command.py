@@ -82,7 +82,8 @@ class TestImportCommand:
         e = gen.establishment(uai=establishment.uai, pupils=5)
         out = command("--uai", establishment.uai, *write_files(tmp_path, e))
         assert out.startswith("Import appliqué.")
-        assert "Élèves : 5 créés, 0 modifiés, 0 inchangés, 0 sortis" in out
+        assert "Élèves : 5 créés, 0 modifié, 0 inchangé, 0 sorti" in out
+        assert "Personnels : 8 créés, 0 modifié, 0 inchangé, 1 ignoré, 0 parti" in out
 
     def test_unknown_establishment_with_json_still_prints_json(self, establishment, tmp_path):
         out = StringIO()

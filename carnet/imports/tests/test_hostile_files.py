@@ -160,7 +160,7 @@ def test_external_entity_never_resolved_even_past_the_envelope_check(secret_file
 
 
 def test_dtd_hidden_after_a_processing_instruction_refused(secret_file):
-    """A « > » inside a processing instruction must not end the prolog early."""
+    """A « > » inside a processing instruction must not end the prolog early."""
     trick = b"<?trick a>b<BEE_ELEVES ?>\n"
     content = xxe(f"file://{secret_file}", before_dtd=trick)
     result = refused(RawFile("ElevesSansAdresses.xml", content))
@@ -198,7 +198,7 @@ def test_truncated_xml_refused_with_its_line(cut):
 def test_wrong_root_refused_by_name():
     content = PUPILS.replace(b"BEE_ELEVES", b"LISTE_ELEVES")
     problem = the_problem(RawFile("ElevesSansAdresses.xml", content), code="unknown_root")
-    assert "« LISTE_ELEVES »" in problem.message
+    assert "« LISTE_ELEVES »" in problem.message
     assert "n'est pas un export SIECLE" in problem.message
 
 
@@ -282,7 +282,7 @@ def test_declared_utf8_holding_latin1_bytes_refused_with_line():
 def test_unknown_declared_encoding_refused(encoding):
     content = PUPILS.replace(b"ISO-8859-15", encoding.encode(), 1)
     problem = the_problem(RawFile("ElevesSansAdresses.xml", content), code="encoding_unknown")
-    assert f"« {encoding.lower()} »" in problem.message
+    assert f"« {encoding.lower()} »" in problem.message
     assert "ISO-8859-15 ou UTF-8" in problem.message
 
 
@@ -336,7 +336,7 @@ def test_zip_with_forbidden_paths_refused(name):
     archive = make_zip({"Nomenclature.xml": gen.nomenclature_xml(E), name: PUPILS})
     problem = the_problem(RawFile("export.zip", archive), code="zip_path_traversal")
     assert "chemin interdit" in problem.message
-    assert f"« {name} »" in problem.message
+    assert f"« {name} »" in problem.message
     with pytest.raises(FileRefused):
         unpack(RawFile("export.zip", archive))
 
@@ -626,7 +626,7 @@ def test_detect_kind_on_a_hostile_file_raises_file_refused_only():
 
 
 def test_sts_root_with_an_application_source_is_a_vendor_file():
-    """« EDT_STS / APPLICATION_SOURCE »: either marker means a timetable vendor's file."""
+    """« EDT_STS / APPLICATION_SOURCE »: either marker means a timetable vendor's file."""
     e = gen.establishment(pupils=0, teachers=1)
     content = gen.sts_xml(e).replace(
         b"</PARAMETRES>", b"<APPLICATION_SOURCE>EDT PRIVE 12</APPLICATION_SOURCE></PARAMETRES>"

@@ -1,4 +1,4 @@
-"""Parser of the learners « hors SIECLE » tables (CSV, XLSX): bytes in, rows and problems out.
+"""Parser of the learners « hors SIECLE » tables (CSV, XLSX): bytes in, rows and problems out.
 
 No database: the parser is pure. Every malformed input gives a French problem, never a crash.
 """
@@ -68,7 +68,7 @@ class TestCsv:
             csv_bytes([ROW, ["N'DIAYE", "Éloïse", "01/09/1990", "", "ADULTES", "Adulte"]])
         )
         assert result.problems == []
-        assert result.format == "CSV en UTF-8, séparateur « ; »"
+        assert result.format == "CSV en UTF-8, séparateur « ; »"
         first, second = result.rows
         assert (first.line, first.last_name, first.first_name) == (2, "MARTIN", "Léa")
         assert first.birth_date == datetime.date(2007, 5, 17)
@@ -78,17 +78,17 @@ class TestCsv:
     def test_utf8_with_bom_and_commas(self):
         result = parse(csv_bytes([ROW], sep=",", bom=True))
         assert result.problems == []
-        assert result.format == "CSV en UTF-8, séparateur « , »"
-        assert result.rows[0].last_name == "MARTIN"  # the BOM is not glued to « Nom »
+        assert result.format == "CSV en UTF-8, séparateur « , »"
+        assert result.rows[0].last_name == "MARTIN"  # the BOM is not glued to « Nom »
 
     def test_windows_1252_keeps_the_oe_ligature(self):
         content = csv_bytes(
             [["ŒUVRAY", "Cœlia", "03/02/2006", "", "BP-APP", "autre"]], encoding="cp1252"
         )
-        assert b"\x8cUVRAY" in content  # really Windows-1252: « Œ » is 0x8C there
+        assert b"\x8cUVRAY" in content  # really Windows-1252: « Œ » is 0x8C there
         result = parse(content)
         assert result.problems == []
-        assert result.format == "CSV en Windows-1252, séparateur « ; »"
+        assert result.format == "CSV en Windows-1252, séparateur « ; »"
         assert (result.rows[0].last_name, result.rows[0].first_name) == ("ŒUVRAY", "Cœlia")
 
     def test_headers_matched_whatever_their_case_and_accents(self):
@@ -111,7 +111,7 @@ class TestCsv:
         assert result.rows[0].line == 4
         assert result.rows[0].ine == ""  # no INE column: it is optional
         assert messages(result, Level.WARNING) == [
-            "Colonnes ignorées (la plateforme ne les garde pas) : « Téléphone »."
+            "Colonnes ignorées (la plateforme ne les garde pas) : « Téléphone »."
         ]
         assert not result.refused
 
@@ -127,7 +127,7 @@ class TestXlsx:
         assert result.format == "XLSX"
         first, second = result.rows
         assert first.birth_date == datetime.date(2007, 5, 17)
-        assert first.division == "301"  # a number cell, not « 301.0 »
+        assert first.division == "301"  # a number cell, not « 301.0 »
         assert (second.last_name, second.birth_date) == ("CŒUR", datetime.date(1988, 11, 4))
         assert second.ine == ""
 
@@ -138,7 +138,7 @@ class TestXlsx:
 
     def test_a_number_in_the_date_column_is_refused(self):
         result = parse(xlsx_bytes([["MARTIN", "Léa", 39219, "", "CAP1", "apprenti"]]), "a.xlsx")
-        assert "Ligne 2 (MARTIN Léa) : date de naissance « 39219 » illisible" in only_error(
+        assert "Ligne 2 (MARTIN Léa) : date de naissance « 39219 » illisible" in only_error(
             result, "bad_date"
         )
 
@@ -177,7 +177,7 @@ class TestMalformedInputs:
         header = ["Nom", "Prénom", "Date de naissance", "Division"]
         result = parse(csv_bytes([["MARTIN", "Léa", "17/05/2007", "CAP1"]], header=header))
         assert messages(result, Level.ERROR) == [
-            "Il manque la colonne « Statut » dans le fichier apprentis.csv : ajoutez-la (voir le "
+            "Il manque la colonne « Statut » dans le fichier apprentis.csv : ajoutez-la (voir le "
             "modèle à télécharger)."
         ]
         assert result.rows == []
@@ -185,7 +185,7 @@ class TestMalformedInputs:
     def test_duplicate_column(self):
         header = [*HEADER, "NOM"]
         result = parse(csv_bytes([[*ROW, "X"]], header=header))
-        assert "La colonne « Nom » apparaît deux fois" in only_error(result, "duplicate_column")
+        assert "La colonne « Nom » apparaît deux fois" in only_error(result, "duplicate_column")
 
     def test_header_without_learners(self):
         assert "ne contient aucun apprenant" in only_error(parse(csv_bytes([])), "no_rows")
@@ -193,8 +193,8 @@ class TestMalformedInputs:
     @pytest.mark.parametrize(
         ("value", "expected"),
         [
-            ("31/02/2007", "date de naissance « 31/02/2007 » illisible : écrivez-la jj/mm/aaaa"),
-            ("2007-05-17", "date de naissance « 2007-05-17 » illisible"),
+            ("31/02/2007", "date de naissance « 31/02/2007 » illisible : écrivez-la jj/mm/aaaa"),
+            ("2007-05-17", "date de naissance « 2007-05-17 » illisible"),
             ("", "la date de naissance est obligatoire (jj/mm/aaaa)"),
             ("01/01/2030", "date de naissance 01/01/2030 impossible"),
         ],
@@ -213,7 +213,7 @@ class TestMalformedInputs:
             "Ligne 2 (nom et prénom absents) : le prénom est obligatoire.",
             "Ligne 2 (nom et prénom absents) : la division est obligatoire (son code, par "
             "exemple CAP1-APP).",
-            "Ligne 2 (nom et prénom absents) : statut « stagiaire » inconnu : indiquez "
+            "Ligne 2 (nom et prénom absents) : statut « stagiaire » inconnu : indiquez "
             "apprenti, adulte ou autre.",
         ]
 
@@ -222,7 +222,7 @@ class TestMalformedInputs:
         result = parse(csv_bytes([[*ROW[:3], wrong_key, *ROW[4:]]]))
         assert not result.refused
         assert messages(result, Level.WARNING) == [
-            f"Ligne 2 (MARTIN Léa) : l'INE « {wrong_key} » ne correspond à aucune forme "
+            f"Ligne 2 (MARTIN Léa) : l'INE « {wrong_key} » ne correspond à aucune forme "
             "nationale (11 caractères, par exemple 123456789AB) ; l'apprenant est importé "
             "sans INE."
         ]
@@ -312,7 +312,7 @@ class TestMalformedInputs:
         content = csv_bytes([ROW]) + b"DURAND;Hugo\x81;02/03/2006;;CAP1;apprenti\r\n"
         assert only_error(parse(content), "undecodable") == (
             "Le fichier apprentis.csv contient des caractères illisibles (ligne 3) : "
-            "enregistrez-le au format « CSV UTF-8 » ou « Classeur Excel (.xlsx) »."
+            "enregistrez-le au format « CSV UTF-8 » ou « Classeur Excel (.xlsx) »."
         )
 
     def test_bom_then_latin_bytes(self):

@@ -162,7 +162,7 @@ class TestLearners:
         row[index] = ZALGO
         parsed = parse_learners(csv_of(row), "apprentis.csv", today=TODAY)
         [message] = errors(parsed.problems)
-        assert message.startswith(f"Ligne 2, colonne « {column} » :")
+        assert message.startswith(f"Ligne 2, colonne « {column} » :")
         assert f"{column.lower()} est refusé" in message and "plus de 3 accents" in message
         assert "Retapez-le avec ses seuls accents" in message
 

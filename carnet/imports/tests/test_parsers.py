@@ -85,7 +85,7 @@ def test_generated_pupils_round_trip(encoding):
     e = school(pupils=60)
     content = gen.pupils_xml(e, encoding=encoding)
     if encoding == "ISO-8859-15":
-        # Really ISO-8859-15: « Œ » is the single byte 0xBC (« ¼ » in ISO-8859-1).
+        # Really ISO-8859-15: « Œ » is the single byte 0xBC (« ¼ » in ISO-8859-1).
         assert "ŒUVRAY".encode("iso-8859-15") in content
         assert b"\xbcUVRAY" in content
 

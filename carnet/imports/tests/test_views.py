@@ -1,4 +1,4 @@
-"""The import pages: upload → preview → « Confirmer l'import »; history; who may see them."""
+"""The import pages: upload → preview → « Confirmer l'import »; history; who may see them."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -47,8 +47,8 @@ class TestUploadPreviewConfirm:
             row.th.get_text(): row.td.get_text()
             for row in soup(preview).select("table.counts tr")[1:]
         }
-        assert counts["Élèves"] == "60 créés, 0 modifiés, 0 inchangés, 0 sortis"
-        assert counts["Personnels"] == "5 créés, 0 modifiés, 0 inchangés, 1 ignorés, 0 sortis"
+        assert counts["Élèves"] == "60 créés, 0 modifié, 0 inchangé, 0 sorti"
+        assert counts["Personnels"] == "5 créés, 0 modifié, 0 inchangé, 1 ignoré, 0 parti"
         assert len(soup(preview).select("tbody tr")) >= 4  # files, then changes
         assert not Pupil.objects.exists()
         confirmed = admin_client_a.post(reverse("imports:confirm", args=[batch.token]), follow=True)
@@ -57,7 +57,7 @@ class TestUploadPreviewConfirm:
         batch.refresh_from_db()
         assert batch.status == BatchStatus.APPLIED
         again = admin_client_a.post(reverse("imports:confirm", args=[batch.token]), follow=True)
-        assert "déjà été appliqué ou abandonné" in text(again)
+        assert "Cet import a déjà été appliqué" in text(again)
         assert Pupil.objects.count() == 60
 
     def test_refused_file_shows_why_and_no_confirm_button(self, admin_client_a, diplomas):
@@ -78,7 +78,7 @@ class TestUploadPreviewConfirm:
         assert batch.status == BatchStatus.CANCELLED
         assert batch.payload == {} and batch.changes == []
         confirmed = admin_client_a.post(reverse("imports:confirm", args=[batch.token]), follow=True)
-        assert "déjà été appliqué ou abandonné" in text(confirmed)
+        assert "Cet aperçu a été abandonné ou refusé" in text(confirmed)
         assert not Pupil.objects.exists()
 
     def test_changes_are_paginated_and_filterable(self, admin_client_a, school, diplomas):
@@ -102,7 +102,7 @@ class TestUploadPreviewConfirm:
         page = soup(admin_client_a.get(HISTORY))
         row_text = page.select_one("tbody tr").get_text(" ", strip=True)
         assert "Appliqué" in row_text and "ElevesSansAdresses.xml" in row_text
-        assert "UAJ 0442953W" in row_text and "2026-2027" in row_text
+        assert "UAI 0442953W" in row_text and "2026-2027" in row_text
         codes = [c["title"] for c in page.select("tbody code")]
         assert sorted(codes) == sorted(f["sha256"] for f in batch.files)
 

@@ -1,4 +1,4 @@
-"""« Importation des fichiers SIECLE »: upload → preview → « Confirmer l'import »; history."""
+"""« Importation des fichiers SIECLE »: upload → preview → « Confirmer l'import »; history."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -10,18 +10,15 @@ from carnet.core.params import page_param
 from carnet.core.permissions import establishment_permission_required
 from carnet.core.tenancy import get_scoped_or_404
 from carnet.core.uploads import upload_limit
+from carnet.imports.batches import AlreadyApplied, import_batch_cancel
+from carnet.imports.counts import COUNT_TABLES, SIECLE_COUNTS, count_rows, counts_summary
 from carnet.imports.enums import BatchKind, BatchStatus
 from carnet.imports.forms import MAX_UPLOAD_BYTES, MAX_UPLOAD_TOTAL, SiecleUploadForm
 from carnet.imports.models import ImportBatch
 from carnet.imports.parsers.files import RawFile
 from carnet.imports.selectors import import_batches
-from carnet.imports.services import (
-    COUNT_LABELS,
-    COUNT_ORDER,
-    import_batch_cancel,
-    siecle_import_apply,
-    siecle_import_preview,
-)
+from carnet.imports.services import siecle_import_apply, siecle_import_preview
+from carnet.imports.views.changes import split_changes, to_confirm
 
 imports_required = establishment_permission_required("imports.manage")
 CHANGES_PER_PAGE = 50
@@ -54,20 +51,17 @@ def upload(request):
 @require_GET
 @imports_required
 def batch_view(request, token: str):
-    batch = get_scoped_or_404(ImportBatch, request.establishment, token=token)
+    batch = get_scoped_or_404(
+        ImportBatch.objects.defer("payload"), request.establishment, token=token
+    )
     if batch.kind == BatchKind.OUTSIDE_SIECLE:
         return redirect("imports:outside_batch", token=batch.token)
-    changes = batch.changes
+    changes, accounts = split_changes(batch.changes)
     kind = request.GET.get("type", "")
     kinds = sorted({c["kind"] for c in changes})
     if kind in kinds:
         changes = [c for c in changes if c["kind"] == kind]
     page = Paginator(changes, CHANGES_PER_PAGE).get_page(page_param(request))
-    rows = [
-        (COUNT_LABELS[kind], [(COUNT_LABELS[a], batch.counts[kind].get(a, 0)) for a in actions])
-        for kind, actions in COUNT_ORDER.items()
-        if kind in batch.counts
-    ]
     return render(
         request,
         "imports/batch.html",
@@ -76,7 +70,9 @@ def batch_view(request, token: str):
             "page_obj": page,
             "kinds": kinds,
             "kind": kind,
-            "count_rows": rows,
+            "count_rows": count_rows(SIECLE_COUNTS, batch.counts),
+            "accounts": accounts,
+            "heads": to_confirm(batch.changes) if batch.status == BatchStatus.PREVIEW else [],
             "extra_query": f"type={kind}&" if kind else "",
         },
     )
@@ -85,9 +81,15 @@ def batch_view(request, token: str):
 @require_POST
 @imports_required
 def batch_confirm(request, token: str):
-    batch = get_scoped_or_404(ImportBatch, request.establishment, token=token)
+    batch = get_scoped_or_404(
+        ImportBatch.objects.defer("payload"), request.establishment, token=token
+    )
     try:
-        siecle_import_apply(batch=batch, actor=request.user)
+        # The DIR individuals given the head profile (« Donner le profil chef
+        # d'établissement »): part of what is applied, checked against the preview.
+        siecle_import_apply(batch=batch, actor=request.user, heads=request.POST.getlist("chef"))
+    except AlreadyApplied as exc:
+        messages.info(request, exc.messages[0])
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
     else:
@@ -98,7 +100,9 @@ def batch_confirm(request, token: str):
 @require_POST
 @imports_required
 def batch_cancel(request, token: str):
-    batch = get_scoped_or_404(ImportBatch, request.establishment, token=token)
+    batch = get_scoped_or_404(
+        ImportBatch.objects.defer("payload"), request.establishment, token=token
+    )
     if batch.status == BatchStatus.PREVIEW:
         import_batch_cancel(batch=batch)
         messages.info(request, "L'aperçu a été abandonné : rien n'a été importé.")
@@ -111,4 +115,5 @@ def history(request):
     page = Paginator(import_batches(establishment=request.establishment), 20).get_page(
         page_param(request)
     )
-    return render(request, "imports/history.html", {"page_obj": page})
+    rows = [(batch, counts_summary(COUNT_TABLES[batch.kind], batch.counts)) for batch in page]
+    return render(request, "imports/history.html", {"page_obj": page, "rows": rows})

@@ -100,7 +100,7 @@ def grants(users, establishment, other_establishment):
 
 
 def choose(client, establishment) -> None:
-    """As if the inspector had chosen ``establishment`` with « Consulter » earlier."""
+    """As if the inspector had chosen ``establishment`` with « Consulter » earlier."""
     session = client.session
     session[SESSION_KEY] = establishment.pk
     session.save()

@@ -20,7 +20,7 @@ NEW_PASSWORD = "Inspection-Carnet-2027!"
 
 
 def field(page: Page, label: str):
-    """The field of that label; a required field's label ends with « * »."""
+    """The field of that label; a required field's label ends with « * »."""
     return page.get_by_label(re.compile(rf"^{re.escape(label)}( \*)?$"))
 
 
@@ -120,7 +120,7 @@ def test_open_consult_close(
     inspector.get_by_label("Mot de passe").fill(NEW_PASSWORD)
     inspector.get_by_role("button", name="Se connecter").click()
 
-    # The establishments granted, « Consulter », the establishment read-only.
+    # The establishments granted, « Consulter », the establishment read-only.
     expect(inspector.get_by_role("heading", level=1)).to_have_text("Établissements accessibles")
     inspector.get_by_role("button", name="Consulter Lycée professionnel A").click()
     expect(inspector.get_by_role("heading", level=1)).to_have_text("Lycée professionnel A")

@@ -1,5 +1,5 @@
-"""What the head and the inspector see: « Accès inspecteur » (a new inspector is e-mailed a
-link to choose their password: the head never sees one), « Fermer l'accès » with its
+"""What the head and the inspector see: « Accès inspecteur » (a new inspector is e-mailed a
+link to choose their password: the head never sees one), « Fermer l'accès » with its
 confirmation, the homes, the establishment read-only."""
 
 import datetime

@@ -361,9 +361,9 @@ class TestScale:
     @pytest.mark.parametrize(
         ("echelle", "message"),
         [
-            ("1234", "« echelle » doit être une liste"),
+            ("1234", "« echelle » doit être une liste"),
             ([{"code": "1", "intitule": "Un", "touche": "n", "valeur": 1}], "réservée"),
-            ([{"code": "1", "intitule": "Un", "touche": "11", "valeur": 1}], "« touche »"),
+            ([{"code": "1", "intitule": "Un", "touche": "11", "valeur": 1}], "« touche »"),
             ([{"code": "1", "intitule": "Un", "touche": "A", "valeur": 1}], "minuscule"),
             ([{"code": "1", "intitule": "Un", "touche": "1", "valeur": "1"}], "un entier"),
             ([{"code": "1", "intitule": "Un", "touche": "1", "valeur": True}], "un entier"),
@@ -383,7 +383,7 @@ class TestScale:
                 ],
                 "touche en double : 1",
             ),
-            ([{"intitule": "Un", "touche": "1", "valeur": 1}], "« code » est obligatoire"),
+            ([{"intitule": "Un", "touche": "1", "valeur": 1}], "« code » est obligatoire"),
             (["1"], "objet attendu"),
         ],
     )

@@ -96,7 +96,7 @@ ROUTES = {
     "accounts:password_reset_done": Route(EVERYONE),
     "accounts:password_reset_confirm": Route(EVERYONE, lambda objects: ["MQ", "lien-invalide"]),
     "accounts:password_reset_complete": Route(EVERYONE),
-    # « Gestion des utilisateurs », « Gestion des accès élèves ».
+    # « Gestion des utilisateurs », « Gestion des accès élèves ».
     "accounts:users": Route(ADMIN_PAGE),
     "accounts:users_tab": Route(ADMIN_PAGE, lambda objects: ["enseignants"]),
     "accounts:teacher_new": Route(ADMIN_PAGE),
@@ -165,10 +165,10 @@ ROUTES = {
         ADMIN_OBJECT, lambda objects: [objects["siecle_batch"].token], method="post"
     ),
     "imports:outside_list": Route(ADMIN_PAGE),
-    "imports:outside_learner_create": Route(ADMIN_PAGE),
-    "imports:outside_learner_edit": Route(ADMIN_OBJECT, lambda objects: [objects["learner"].pk]),
-    "imports:outside_division_create": Route(ADMIN_PAGE),
-    "imports:outside_division_edit": Route(
+    "directory:outside_learner_create": Route(ADMIN_PAGE),
+    "directory:outside_learner_edit": Route(ADMIN_OBJECT, lambda objects: [objects["learner"].pk]),
+    "directory:outside_division_create": Route(ADMIN_PAGE),
+    "directory:outside_division_edit": Route(
         ADMIN_OBJECT, lambda objects: [objects["outside_division"].pk]
     ),
     "imports:outside_upload": Route(ADMIN_PAGE),
@@ -285,7 +285,7 @@ def objects(people, establishment, other_establishment, diplomas):
     establishment.save(update_fields=["logo"])
 
     def batch(kind, payload):
-        # A preview whose data changed since (digest): « Confirmer » refuses, with a message.
+        # A preview whose data changed since (digest): « Confirmer » refuses, with a message.
         return ImportBatch.objects.create(
             establishment=establishment,
             kind=kind,

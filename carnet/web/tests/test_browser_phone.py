@@ -56,7 +56,7 @@ LISTS = {
         ("web:home", None),
         ("directory:division", lambda s: [s["division"].pk]),
     ],
-    # Once « Consulter » chose the establishment.
+    # Once « Consulter » chose the establishment.
     "inspecteur": [
         ("inspection:establishment", None),
         ("directory:read_pupils", None),
@@ -69,7 +69,7 @@ LISTS = {
 @pytest.fixture
 def school(establishment, users, diplomas):
     """Long names, a division of 30 pupils, a group, teachers, an inspector's access, a
-    learner « hors SIECLE »: enough to make a naive table wider than a phone."""
+    learner « hors SIECLE »: enough to make a naive table wider than a phone."""
     establishment_update_identity(
         establishment=establishment,
         data={"name": LONG_NAME, "city": "Saint-Exupéry-sur-Loire", "phone": "0240000000"},
@@ -172,7 +172,7 @@ def test_every_list_fits_a_phone(live_server, new_page, users, school, log_in, p
         # Opening each menu of the header does not push the page sideways either.
         for summary in page.locator("details.dropdown > summary").all():
             summary.click()
-            assert_no_sideways_scroll(page, f"{url}, menu « {summary.inner_text()} » ouvert")
+            assert_no_sideways_scroll(page, f"{url}, menu « {summary.inner_text()} » ouvert")
             page.keyboard.press("Escape")
 
 
@@ -183,7 +183,7 @@ def test_table_actions_are_reachable_on_a_phone(live_server, new_page, users, sc
     # The table is wider than the phone: it scrolls inside its own box.
     box = page.get_by_role("region", name=re.compile("division"))
     assert box.evaluate("(el) => el.scrollWidth > el.clientWidth")
-    # « Rattacher » at the end of a row is reached, and works.
+    # « Rattacher » at the end of a row is reached, and works.
     attach = page.get_by_role("row", name=re.compile("^2NDE-PRO-MAINT")).get_by_role(
         "button", name="Rattacher"
     )
@@ -192,7 +192,7 @@ def test_table_actions_are_reachable_on_a_phone(live_server, new_page, users, sc
     assert where["x"] >= 0 and where["x"] + where["width"] <= PHONE["width"]
     attach.click()
     expect(page.get_by_role("status")).to_contain_text("est rattachée au diplôme")
-    assert_no_sideways_scroll(page, "après « Rattacher »")
+    assert_no_sideways_scroll(page, "après « Rattacher »")
 
     # The pupils' access page: every row's buttons can be reached.
     page.goto(

@@ -78,4 +78,4 @@ class TestDemo:
         assert teacher.divisions.count() == 2
         from carnet.directory.selectors import first_import_done
 
-        assert first_import_done(establishment=grant.establishment)  # « Nouvel enseignant »
+        assert first_import_done(establishment=grant.establishment)  # « Nouvel enseignant »

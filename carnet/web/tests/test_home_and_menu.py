@@ -57,7 +57,7 @@ class TestMenus:
             "Gestion des accès élèves",
             "Paramètres",
         } <= links
-        # Every module of the administrator exists now: nothing « bientôt » in their menu.
+        # Every module of the administrator exists now: nothing « bientôt » in their menu.
         assert nav.select(".menu-soon") == []
 
     def test_every_menu_link_of_every_profile_answers_200(self, users, client_of, diplomas):

@@ -1,6 +1,6 @@
 """No 500 from what a request carries: odd digits in ids, NUL bytes anywhere.
 
-Django accepts « ² » in ``str.isdigit()`` and ``int()`` then fails; PostgreSQL refuses a NUL
+Django accepts « ² » in ``str.isdigit()`` and ``int()`` then fails; PostgreSQL refuses a NUL
 byte in any text it is sent. Every place an id, a page number or a search term comes from
 the request is tried here (run on SQLite and on PostgreSQL: CI runs both).
 """

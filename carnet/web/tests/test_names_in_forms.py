@@ -112,7 +112,7 @@ class TestLearnerAndDivisionForms:
 
     def test_invisible_characters_are_dropped(self, admin_client_a, division):
         response = admin_client_a.post(
-            reverse("imports:outside_learner_create"),
+            reverse("directory:outside_learner_create"),
             self.learner(division, last_name=f"MAR{SNEAKY}TIN", first_name="\u200bLéa"),
         )
         assert response.status_code == 302, field_errors(response, "last_name")
@@ -122,14 +122,14 @@ class TestLearnerAndDivisionForms:
     @pytest.mark.parametrize("field", ["last_name", "first_name"])
     def test_a_deformed_name_is_refused_on_its_field(self, admin_client_a, division, field):
         response = admin_client_a.post(
-            reverse("imports:outside_learner_create"), self.learner(division, **{field: ZALGO})
+            reverse("directory:outside_learner_create"), self.learner(division, **{field: ZALGO})
         )
         assert REFUSED in field_errors(response, field)
         assert not Pupil.objects.filter(source=PupilSource.OUTSIDE_SIECLE).exists()
 
     def test_division_code_and_label(self, admin_client_a, establishment):
         admin_client_a.post(
-            reverse("imports:outside_division_create"),
+            reverse("directory:outside_division_create"),
             {"code": f"CAP1{SNEAKY}-APP", "label": f"CAP\u00a0\u00a0{SNEAKY}apprentis"},
         )
         division = Division.objects.of(establishment).get(source=PupilSource.OUTSIDE_SIECLE)

@@ -1,12 +1,12 @@
 """French typography of what users read, checked on the sources: every template and every
 message (Python string literals; docstrings and comments are for developers).
 
-- « » hold non-breaking spaces (« Valider » must not end a line on « and start the next
-  on Valider): a normal space or a line break after « or before » fails;
+- « » hold non-breaking spaces (« Valider » must not end a line on « and start the next
+  on Valider): a normal space or a line break after « or before » fails;
 - counts agree in French (0 and 1 singular): Django's English ``pluralize`` gives
-  « 0 élèves »; templates use ``|nombre:"élève"`` (carnet/core/templatetags/carnet.py);
+  « 0 élèves »; templates use ``|nombre:"élève"`` (carnet/core/templatetags/carnet.py);
 - the establishment code is the UAI, never UAJ (the name SIECLE's XML gives the element);
-- no module is promised « bientôt ».
+- no module is promised « bientôt ».
 
 ``PENDING``: sources another part of the hardening issue (#7) rewrites at the same time
 (the imports' pages and messages); remove an entry once its part has landed.
@@ -21,8 +21,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
-PENDING = ("carnet/imports/",)
+PENDING: tuple[str, ...] = ()
 
+# Code ({{ file.uaj }}, {% if … %}, an f-string's {parsed.uaj}) is not read by anyone.
+TEMPLATE_CODE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{[^{}]*\}")
 BREAKABLE_QUOTES = re.compile(r"«[ \t\r\n]|[ \t\r\n]»")
 
 
@@ -76,7 +78,7 @@ def string_literals(path: Path) -> list[tuple[int, str]]:
 
 def template_lines(path: Path) -> list[tuple[int, str]]:
     text = path.read_text()
-    # Joined with the next line, so that a « at the end of a line is seen with its break.
+    # Joined with the next line, so that a « at the end of a line is seen with its break.
     lines = text.splitlines(keepends=True)
     return [(n, line) for n, line in enumerate(lines, start=1)]
 
@@ -111,7 +113,7 @@ class TestFrenchTypography:
             for rel, n, s in everything_read()
             if BREAKABLE_QUOTES.search(s)
         ]
-        assert found == [], "espace sécable dans « » (utilisez &nbsp; ou U+00A0)"
+        assert found == [], "espace sécable dans « » (utilisez &nbsp; ou U+00A0)"
 
     def test_counts_agree_in_french(self):
         found = [
@@ -120,9 +122,15 @@ class TestFrenchTypography:
             for n, line in template_lines(p)
             if "|pluralize" in line
         ]
-        assert found == [], "pluralize accorde à l'anglaise (« 0 élèves ») : |nombre"
+        assert found == [], "pluralize accorde à l'anglaise (« 0 élèves ») : |nombre"
 
     @pytest.mark.parametrize(("word", "why"), [("UAJ", "UAI"), ("bientôt", "rien")])
     def test_words_never_read(self, word, why):
-        found = [f"{rel}:{n}" for rel, n, s in everything_read() if word.lower() in s.lower()]
-        assert found == [], f"« {word} » : écrire {why}"
+        # A literal that is only the word is the name of an XML element (SIECLE's « UAJ »).
+        found = [
+            f"{rel}:{n}"
+            for rel, n, s in everything_read()
+            if word.lower() in TEMPLATE_CODE.sub("", s).lower()
+            and s.strip("\"'").lower() != word.lower()
+        ]
+        assert found == [], f"« {word} » : écrire {why}"

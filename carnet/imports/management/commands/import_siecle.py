@@ -1,4 +1,4 @@
-"""python manage.py import_siecle --uai UAI [--dry-run] [--json] FILE [FILE…]
+"""python manage.py import_siecle --uai UAI [--dry-run] [--json] [--chef STS_ID…] FILE [FILE…]
 
 Exit status: 0 when applied or previewed, 2 when refused (nothing changed).
 """
@@ -10,8 +10,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from carnet.establishments.models import Establishment
+from carnet.imports.counts import SIECLE_COUNTS
 from carnet.imports.parsers.files import RawFile
-from carnet.imports.services import COUNT_LABELS, EMPTY_COUNTS, siecle_import_run
+from carnet.imports.services import EMPTY_COUNTS, siecle_import_run
 
 REFUSED_EXIT = 2
 
@@ -28,9 +29,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "--json", action="store_true", dest="as_json", help="Un objet JSON sur stdout."
         )
+        parser.add_argument(
+            "--chef",
+            action="append",
+            default=[],
+            dest="heads",
+            metavar="ID_STS",
+            help=(
+                "Donne le profil chef d'établissement au personnel de direction (DIR) de cet "
+                "identifiant STS (à répéter pour chacun) ; sans cela, un DIR est importé comme "
+                "personnel sans compte."
+            ),
+        )
         parser.add_argument("files", nargs="+", metavar="FICHIER")
 
-    def handle(self, *args, uai, dry_run, as_json: bool, files, **options):
+    def handle(self, *args, uai, dry_run, as_json: bool, heads, files, **options):
         establishment = Establishment.objects.filter(uai=uai.strip().upper()).first()
         if establishment is None:
             self._refuse(as_json, "unknown_uai", f"Aucun établissement n'a l'UAI {uai}.")
@@ -43,7 +56,7 @@ class Command(BaseCommand):
                     as_json, "file_unreadable", f"Fichier introuvable ou illisible : {name}."
                 )
         status, counts, problems = siecle_import_run(
-            establishment=establishment, uploads=uploads, dry_run=dry_run
+            establishment=establishment, uploads=uploads, dry_run=dry_run, heads=heads
         )
         if as_json:
             self.stdout.write(_json_report(status, counts, problems))
@@ -68,9 +81,8 @@ class Command(BaseCommand):
         }
         self.stdout.write(titles[status])
         if status != "refused":
-            for kind, actions in counts.items():
-                figures = ", ".join(f"{n} {COUNT_LABELS[action]}" for action, n in actions.items())
-                self.stdout.write(f"  {COUNT_LABELS[kind]} : {figures}")
+            for row in SIECLE_COUNTS:
+                self.stdout.write(f"  {row.label} : {row.line(counts[row.key])}")
         for problem in problems:
             prefix = "ERREUR" if problem["level"] == "error" else "attention"
             self.stdout.write(f"  [{prefix}] {problem['message']}")

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from carnet.imports.services import import_previews_purge
+from carnet.imports.batches import import_previews_purge
 
 
 class Command(BaseCommand):
