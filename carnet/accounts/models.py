@@ -64,6 +64,13 @@ class User(AbstractUser):
                 name="one_inspector_per_email",
                 violation_error_message="Un inspecteur a déjà cette adresse électronique.",
             ),
+            # A head is protected as one, whoever writes the row (save() sets it; bulk writes
+            # of the imports must set it themselves, or the database refuses them).
+            models.CheckConstraint(
+                condition=~Q(profile=Profile.HEAD) | Q(was_head=True),
+                name="head_account_is_protected",
+                violation_error_message="Un compte de chef d'établissement est protégé comme tel.",
+            ),
             models.CheckConstraint(
                 condition=(
                     Q(profile__in=ESTABLISHMENT_PROFILES, establishment__isnull=False)
@@ -83,6 +90,8 @@ class User(AbstractUser):
 
     def clean(self) -> None:
         super().clean()
+        if self.profile == Profile.HEAD:
+            self.was_head = True  # before the constraints are checked (full_clean)
         if self.profile in ESTABLISHMENT_PROFILES and self.establishment_id is None:
             raise ValidationError({"establishment": "Ce profil appartient à un établissement."})
         if self.profile not in ESTABLISHMENT_PROFILES and self.establishment_id is not None:

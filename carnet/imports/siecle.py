@@ -585,6 +585,7 @@ def _apply_staff(plan: Plan, establishment, division_by_code: dict[str, int], ac
             last_name=last,
             profile=profile,
             establishment=establishment,
+            was_head=profile == Profile.HEAD,
         )
         user.set_unusable_password()
         users.append((owner, user))
@@ -612,7 +613,9 @@ def _apply_staff(plan: Plan, establishment, division_by_code: dict[str, int], ac
                 changes={"Profil": [old, new]},
             )
     for profile, user_ids in by_profile.items():
-        User.objects.filter(pk__in=user_ids).update(profile=profile, is_active=True)
+        # Once a head, always protected as one (carnet.accounts: head_account_is_protected).
+        protected = {"was_head": True} if profile == Profile.HEAD else {}
+        User.objects.filter(pk__in=user_ids).update(profile=profile, is_active=True, **protected)
     new_members = [
         StaffMember(
             establishment=establishment,
