@@ -112,6 +112,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses locked-out credentials before any password check.
     "axes.backends.AxesStandaloneBackend",
+    # Then the per-address limit, for every login form (carnet.accounts.backends).
+    "carnet.accounts.backends.AddressLimitBackend",
     "rules.permissions.ObjectPermissionBackend",
     # Django's ModelBackend, which also refuses pupils who left (« sorti »).
     "carnet.accounts.backends.AccountBackend",
@@ -143,7 +145,8 @@ CSRF_COOKIE_HTTPONLY = True
 # Not per address: a school's pupils share one public IP address, and five typos in a
 # class would lock out the whole school. axes.W006 is silenced for that reason.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-# And 50 failures from one address, all logins together (carnet.accounts.views.auth).
+# And 50 failures from one address, all logins together, on every login form
+# (carnet.accounts.backends.AddressLimitBackend).
 LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "50"))
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username"]

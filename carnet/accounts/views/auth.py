@@ -1,14 +1,9 @@
-from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import Sum
-from django.shortcuts import render
 from django.urls import reverse_lazy
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 
-from carnet.accounts.addresses import client_address
 from carnet.accounts.forms import (
     AccountPasswordResetForm,
     LoginForm,
@@ -16,33 +11,13 @@ from carnet.accounts.forms import (
 )
 
 
-def address_locked_out(request) -> bool:
-    """Too many failed logins from this address, all logins together, in the cool-off time.
-
-    django-axes locks a login after AXES_FAILURE_LIMIT failures; this second, wider limit
-    stops one address trying many logins (a school's pupils share one public address, hence
-    a high default: LOGIN_ADDRESS_FAILURE_LIMIT, 50).
-    """
-    address = client_address(request)
-    if not address:
-        return False
-    since = timezone.now() - settings.AXES_COOLOFF_TIME
-    failures = AccessAttempt.objects.filter(ip_address=address, attempt_time__gte=since).aggregate(
-        total=Sum("failures_since_start")
-    )["total"]
-    return (failures or 0) >= settings.LOGIN_ADDRESS_FAILURE_LIMIT
-
-
 @method_decorator(login_not_required, name="dispatch")
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
+    # The per-address limit is not checked here but in an authentication backend
+    # (carnet.accounts.backends.AddressLimitBackend), so that it holds on every login form.
     redirect_authenticated_user = True
-
-    def post(self, request, *args, **kwargs):
-        if address_locked_out(request):
-            return render(request, settings.AXES_LOCKOUT_TEMPLATE, status=429)
-        return super().post(request, *args, **kwargs)
 
 
 class LogoutView(auth_views.LogoutView):
