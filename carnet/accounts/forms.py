@@ -27,12 +27,15 @@ class LoginForm(AuthenticationForm):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+    # One message for every failure, whatever the account's state: the login page never
+    # tells that an account exists, is disabled (« compte désactivé ») or never signed in.
     error_messages = {
         "invalid_login": (
             "Identifiant ou mot de passe incorrect. Vérifiez les majuscules et réessayez ; "
             "après plusieurs échecs, le compte est bloqué pendant quelques minutes."
         ),
     }
+    error_messages["inactive"] = error_messages["invalid_login"]
 
 
 class DivisionsField(forms.ModelMultipleChoiceField):

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 
+from carnet.accounts.enums import DisabledReason
 from carnet.accounts.logins import fold
 from carnet.accounts.models import User
 from carnet.core.profiles import Profile
@@ -22,13 +23,24 @@ USER_TABS = {
 }
 
 
+# How the administrator's lists say why an account is inactive (User.disabled_reason).
+DISABLED_STATES = {
+    DisabledReason.ADMIN: "désactivé par l'administrateur",
+    DisabledReason.LEFT: "désactivé : élève sorti de l'établissement",
+    DisabledReason.DEPARTED: "désactivé : absent du dernier fichier STS-web",
+    DisabledReason.NO_ACCESS: "désactivé : fonction sans accès pédagogique (STS-web)",
+}
+NO_PASSWORD = "identifiants à générer"
+
+
 def account_state(user: User | None) -> str:
+    """The state of an account as the administrator's lists say it (never the login page)."""
     if user is None:
         return "sans compte"
     if not user.is_active:
-        return "désactivé"
+        return DISABLED_STATES.get(user.disabled_reason, "désactivé")
     if not user.has_usable_password():
-        return "identifiants à générer"
+        return NO_PASSWORD
     if user.last_login is None:
         return "jamais connecté"
     return "actif"

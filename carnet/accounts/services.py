@@ -25,6 +25,7 @@ from carnet.accounts.credentials import (
     logins_reserve,
     temporary_password,
 )
+from carnet.accounts.enums import DisabledReason
 from carnet.accounts.hashers import TemporaryPasswordHasher
 from carnet.accounts.models import User
 from carnet.audit.diff import audit_changes
@@ -146,7 +147,10 @@ def user_password_reset(*, user: User, actor) -> str:
 
 @transaction.atomic
 def user_set_active(*, user: User, active: bool, actor, subject: str = "") -> bool:
-    """Disable (cannot sign in, keeps its data) or reactivate an account.
+    """The administrator disables (cannot sign in, keeps its data) or reactivates an account.
+
+    A disabled account says why (``disabled_reason`` ADMIN: no import enables it again);
+    reactivating clears the reason.
 
     ``subject`` names the account in the audit trail (a pupil is named by number: the trail
     never holds a pupil's name); by default the staff member's name and login.
@@ -154,7 +158,8 @@ def user_set_active(*, user: User, active: bool, actor, subject: str = "") -> bo
     if user.is_active == active:
         return False
     user.is_active = active
-    user.save(update_fields=["is_active"])
+    user.disabled_reason = "" if active else DisabledReason.ADMIN
+    user.save(update_fields=["is_active", "disabled_reason"])
     audit_event_record(
         establishment=user.establishment,
         actor=actor,

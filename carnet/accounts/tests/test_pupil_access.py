@@ -138,7 +138,7 @@ class TestEnableDisable:
                 "tbody tr"
             )
         }
-        assert rows[pupil.last_name + pupil.first_name] == "désactivé"
+        assert rows[pupil.last_name + pupil.first_name] == "désactivé par l'administrateur"
         admin_client_a.post(url("pupil_access_active", division, pupil.pk), {"active": "1"})
         assert User.objects.get(pk=pupil.user_id).is_active
 
