@@ -8,6 +8,7 @@ from django.urls import reverse
 from carnet.accounts.enums import DisabledReason
 from carnet.accounts.logins import fold
 from carnet.accounts.models import User
+from carnet.accounts.protection import credentials_protected
 from carnet.core.profiles import Profile
 from carnet.directory.enums import PupilStatus, StructureKind
 from carnet.directory.models import Division, Pupil, StaffMember
@@ -31,6 +32,8 @@ DISABLED_STATES = {
     DisabledReason.NO_ACCESS: "désactivé : fonction sans accès pédagogique (STS-web)",
 }
 NO_PASSWORD = "identifiants à générer"
+# A protected account (a head, a former head) gets its credentials by e-mail only.
+NO_PASSWORD_PROTECTED = "sans mot de passe : invitation par courriel"
 
 
 def account_state(user: User | None) -> str:
@@ -40,7 +43,7 @@ def account_state(user: User | None) -> str:
     if not user.is_active:
         return DISABLED_STATES.get(user.disabled_reason, "désactivé")
     if not user.has_usable_password():
-        return NO_PASSWORD
+        return NO_PASSWORD_PROTECTED if credentials_protected(user) else NO_PASSWORD
     if user.last_login is None:
         return "jamais connecté"
     return "actif"
@@ -114,6 +117,19 @@ def teacher_creation_blockers(*, establishment) -> list[Blocker]:
 
 def head_account(*, establishment) -> User | None:
     return User.objects.of(establishment).filter(profile=Profile.HEAD, is_active=True).first()
+
+
+def head_accounts(*, establishment) -> list[User]:
+    """Every account of the establishment that is or was a head, active or not (the head's
+    home shows them: a head account the head does not know of is seen at once). One query."""
+    accounts = list(
+        User.objects.of(establishment)
+        .filter(Q(profile=Profile.HEAD) | Q(was_head=True))
+        .order_by("-is_active", "last_name", "first_name", "pk")
+    )
+    for account in accounts:
+        account.state = account_state(account)
+    return accounts
 
 
 def similar_people(*, establishment, first_name: str, last_name: str, birth_date) -> list:

@@ -28,6 +28,12 @@ from carnet.accounts.credentials import (
 from carnet.accounts.enums import DisabledReason
 from carnet.accounts.hashers import TemporaryPasswordHasher
 from carnet.accounts.models import User
+from carnet.accounts.protection import (
+    EMAIL_LOCKED_MESSAGE,
+    ProtectedCredentials,
+    credentials_protected,
+    email_locked,
+)
 from carnet.audit.diff import audit_changes
 from carnet.audit.enums import AuditAction
 from carnet.audit.services import audit_event_record
@@ -40,7 +46,13 @@ TEMPORARY_HASHER = TemporaryPasswordHasher.algorithm
 
 
 def password_set_temporary(user: User) -> str:
-    """Give ``user`` a new random temporary password (not saved here). Returns it, once."""
+    """Give ``user`` a new random temporary password (not saved here). Returns it, once.
+
+    Refused (ProtectedCredentials) for an account that is or was a head, or an inspector:
+    every temporary password is shown or printed for someone else (carnet.accounts.protection).
+    """
+    if credentials_protected(user):
+        raise ProtectedCredentials()
     password = temporary_password()
     user.password = make_password(password, hasher=TEMPORARY_HASHER)
     user.must_change_password = True
@@ -150,13 +162,30 @@ def user_set_active(*, user: User, active: bool, actor, subject: str = "") -> bo
     """The administrator disables (cannot sign in, keeps its data) or reactivates an account.
 
     A disabled account says why (``disabled_reason`` ADMIN: no import enables it again);
-    reactivating clears the reason.
+    reactivating clears the reason. A head account is not reactivated while another head
+    account of the establishment is active (ValidationError): the administrator could
+    otherwise disable the head, create a head account of their own, and reactivate the
+    first one, leaving two heads and nobody warned.
 
     ``subject`` names the account in the audit trail (a pupil is named by number: the trail
     never holds a pupil's name); by default the staff member's name and login.
     """
     if user.is_active == active:
         return False
+    if active and user.profile == Profile.HEAD:
+        other = (
+            User.objects.of(user.establishment)
+            .filter(profile=Profile.HEAD, is_active=True)
+            .exclude(pk=user.pk)
+            .first()
+        )
+        if other is not None:
+            raise ValidationError(
+                f"Un autre compte de chef d'établissement est actif ({other.display_name}, "
+                f"{other.username}) : un seul compte de chef d'établissement est réactivé à la "
+                "main à la fois. Désactivez d'abord l'autre compte si c'est bien lui qui doit "
+                "céder la place."
+            )
     user.is_active = active
     user.disabled_reason = "" if active else DisabledReason.ADMIN
     user.save(update_fields=["is_active", "disabled_reason"])
@@ -202,6 +231,8 @@ def staff_account_create(
     """A teacher (or the head) SIECLE/STS did not bring: staff record + account + password.
 
     ``data``: civility, last_name, first_name, birth_date, email, discipline, divisions.
+    A head account gets no password ("" is returned): it needs an e-mail address, where
+    ``account_invitation_issue`` sends its owner the link to choose one.
     """
     function = StaffFunction.TEACHER if profile == Profile.TEACHER else StaffFunction.MANAGEMENT
     if (
@@ -212,6 +243,13 @@ def staff_account_create(
             "L'établissement a déjà un compte de chef d'établissement actif : modifiez-le "
             "plutôt que d'en créer un autre."
         )
+    if profile == Profile.HEAD and not data.get("email", "").strip():
+        raise ValidationError(
+            {
+                "email": "L'adresse électronique du chef d'établissement est obligatoire : il "
+                "y reçoit le lien pour choisir son mot de passe."
+            }
+        )
     user, password = user_create(
         establishment=establishment,
         profile=profile,
@@ -219,6 +257,7 @@ def staff_account_create(
         last_name=data["last_name"],
         email=data.get("email", ""),
         actor=actor,
+        with_password=profile != Profile.HEAD,
     )
     member = StaffMember.objects.create(
         establishment=establishment,
@@ -250,6 +289,8 @@ STAFF_ACCOUNT_LABELS = {
 def staff_account_update(*, user: User, data: dict, actor) -> dict[str, list[str]]:
     """Names, e-mail, and for a staff member: civility, birth date, discipline, classes."""
     member = getattr(user, "staff_member", None)
+    if email_locked(user) and data.get("email", "").strip() != user.email:
+        raise ValidationError({"email": EMAIL_LOCKED_MESSAGE})
     before = {name: getattr(user, name) for name in ("last_name", "first_name", "email")}
     user.last_name = " ".join(data["last_name"].split())
     user.first_name = " ".join(data["first_name"].split())
@@ -392,3 +433,49 @@ def account_invitation_send(
     # robust: a mail server down must not turn a saved account into an error page (the
     # failure is logged; « Mot de passe oublié » sends another link).
     transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]), robust=True)
+
+
+@transaction.atomic
+def account_invitation_issue(*, user: User, actor, base_url: str) -> str:
+    """The administrator has a link e-mailed to ``user``: before the first sign-in, an
+    invitation to choose a password; after it, a link to choose a new one. Returns the address.
+
+    The only way the administrator gives credentials to a protected account (a head, or a
+    former head: carnet.accounts.protection). Before the first sign-in any password the
+    account had is made unusable, so that only the link opens it. Recorded in the audit
+    trail with the address, which the head reads there.
+    """
+    if not user.email:
+        raise ValidationError(
+            {
+                "email": "Renseignez d'abord l'adresse électronique de ce compte (Modifier, "
+                "ci-dessous) : le lien y est envoyé."
+            }
+        )
+    if not user.is_active:
+        raise ValidationError(
+            "Ce compte est désactivé : réactivez-le avant de lui envoyer un lien."
+        )
+    first = user.last_login is None
+    if first and user.has_usable_password():
+        user.set_unusable_password()
+        user.must_change_password = False
+        user.save(update_fields=["password", "must_change_password"])
+    account_invitation_send(
+        user=user,
+        base_url=base_url,
+        template="accounts/invitation_email.txt" if first else "accounts/reset_link_email.txt",
+    )
+    audit_event_record(
+        establishment=user.establishment,
+        actor=actor,
+        action=AuditAction.ACCOUNT_UPDATED,
+        subject=f"{user.get_full_name()} ({user.username})",
+        changes={
+            ("Invitation envoyée à" if first else "Lien de nouveau mot de passe envoyé à"): [
+                "",
+                user.email,
+            ]
+        },
+    )
+    return user.email
