@@ -34,6 +34,7 @@ from carnet.accounts.protection import (
     credentials_protected,
     email_locked,
 )
+from carnet.accounts.ratelimits import INVITATION_PER_ACCOUNT, limit_take
 from carnet.audit.diff import audit_changes
 from carnet.audit.enums import AuditAction
 from carnet.audit.services import audit_event_record
@@ -427,6 +428,13 @@ def account_invitation_send(
             "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
         },
     )
+    if not limit_take(INVITATION_PER_ACCOUNT, user.pk):
+        count = INVITATION_PER_ACCOUNT.count
+        raise ValidationError(
+            f"{count} lien{'s' if count > 1 else ''} {'ont' if count > 1 else 'a'} déjà été "
+            f"envoyé{'s' if count > 1 else ''} à ce compte dans l'heure : attendez avant d'en "
+            "envoyer un autre. Les liens déjà envoyés restent valables une heure."
+        )
     subject = f"{settings.PLATFORM_NAME} : " + (
         "votre compte" if template.endswith("invitation_email.txt") else "nouveau mot de passe"
     )
@@ -442,8 +450,9 @@ def account_invitation_issue(*, user: User, actor, base_url: str) -> str:
 
     The only way the administrator gives credentials to a protected account (a head, or a
     former head: carnet.accounts.protection). Before the first sign-in any password the
-    account had is made unusable, so that only the link opens it. Recorded in the audit
-    trail with the address, which the head reads there.
+    account had is made unusable, so that only the link opens it. Limited per account
+    (INVITATION_ACCOUNT_LIMIT an hour); recorded in the audit trail with the address, which
+    the head reads there.
     """
     if not user.email:
         raise ValidationError(

@@ -210,5 +210,10 @@ PLATFORM_NAME = "Carnet Pro"
 # Sender of the platform's e-mails (« Mot de passe oublié »).
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Carnet Pro <ne-pas-repondre@localhost>")
 PASSWORD_RESET_TIMEOUT = 3600  # the e-mailed link works for one hour
+# E-mails sent on request, per hour (carnet.accounts.ratelimits): « Mot de passe oublié »
+# asked from one address, links it sends to one account, invitations sent to one account.
+PASSWORD_RESET_ADDRESS_LIMIT = int(os.environ.get("PASSWORD_RESET_ADDRESS_LIMIT", "5"))
+PASSWORD_RESET_ACCOUNT_LIMIT = int(os.environ.get("PASSWORD_RESET_ACCOUNT_LIMIT", "3"))
+INVITATION_ACCOUNT_LIMIT = int(os.environ.get("INVITATION_ACCOUNT_LIMIT", "3"))
 # Address printed on pupils' credential sheets (default: the address the page was asked on).
 PLATFORM_URL = os.environ.get("PLATFORM_URL", "")

@@ -1,14 +1,17 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponseRedirect
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 
+from carnet.accounts.addresses import client_address
 from carnet.accounts.forms import (
     AccountPasswordResetForm,
     LoginForm,
     PersonalPasswordChangeForm,
 )
+from carnet.accounts.ratelimits import RESET_PER_ADDRESS, limit_take
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -43,7 +46,11 @@ class PasswordResetView(auth_views.PasswordResetView):
     """« Mot de passe oublié »: a link by e-mail, for accounts that have an address.
 
     The page answers the same whatever the address typed (it never tells whether an
-    account exists). Pupils have no address: their administrator resets their password.
+    account exists) and whatever the rate limits decided: at most
+    PASSWORD_RESET_ADDRESS_LIMIT requests an hour from one client address are served
+    (beyond, nothing is sent), and at most PASSWORD_RESET_ACCOUNT_LIMIT links an hour reach
+    one account (AccountPasswordResetForm). Pupils have no address: their administrator
+    resets their password.
     """
 
     template_name = "accounts/password_reset.html"
@@ -52,6 +59,12 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
     extra_email_context = {"platform_name": settings.PLATFORM_NAME}
+
+    def form_valid(self, form):
+        if not limit_take(RESET_PER_ADDRESS, client_address(self.request)):
+            # The same answer as when a link is sent: nothing tells the limit was reached.
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 @method_decorator(login_not_required, name="dispatch")
