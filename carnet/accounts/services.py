@@ -4,8 +4,6 @@ Temporary passwords are returned once to the caller (to show or print) and never
 clear; every account they open must choose its own password at the next sign-in.
 """
 
-from dataclasses import dataclass
-
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import make_password
@@ -39,8 +37,8 @@ from carnet.audit.diff import audit_changes
 from carnet.audit.enums import AuditAction
 from carnet.audit.services import audit_event_record
 from carnet.core.profiles import Profile
-from carnet.directory.enums import PupilStatus, StaffFunction, StaffSource
-from carnet.directory.models import Pupil, StaffMember
+from carnet.directory.enums import StaffFunction, StaffSource
+from carnet.directory.models import StaffMember
 from carnet.directory.school_years import school_year_start
 
 TEMPORARY_HASHER = TemporaryPasswordHasher.algorithm
@@ -326,80 +324,6 @@ def staff_account_update(*, user: User, data: dict, actor) -> dict[str, list[str
             changes=changes,
         )
     return changes
-
-
-# --- Pupils' access (« Gestion des accès élèves ») -----------------------------------------
-
-
-@dataclass(frozen=True)
-class IssuedCredential:
-    pupil: Pupil
-    login: str
-    password: str
-
-
-@transaction.atomic
-def pupils_access_generate(*, division, actor) -> list[IssuedCredential]:
-    """Accounts for the division's active pupils who have none. Passwords returned once."""
-    # Locked: a second click on « Générer » waits, then finds nobody left without account.
-    pupils = list(
-        Pupil.objects.select_for_update()
-        .filter(division=division, status=PupilStatus.ACTIVE, user__isnull=True)
-        .order_by("last_name", "first_name", "pk")
-    )
-    created = users_bulk_create(
-        establishment=division.establishment,
-        profile=Profile.LEARNER,
-        people=[(p.first_name, p.last_name) for p in pupils],
-    )
-    for pupil, (user, _) in zip(pupils, created, strict=True):
-        pupil.user = user
-    Pupil.objects.bulk_update(pupils, ["user"])
-    _audit_access(division=division, actor=actor, created=len(pupils), reset=0)
-    return [
-        IssuedCredential(pupil, user.username, password)
-        for pupil, (user, password) in zip(pupils, created, strict=True)
-    ]
-
-
-@transaction.atomic
-def pupils_password_reset(*, division, pupils: list[Pupil], actor) -> list[IssuedCredential]:
-    """New temporary passwords for these pupils of ``division`` (with an account, active)."""
-    pupils = [
-        p
-        for p in pupils
-        if p.division_id == division.pk
-        and p.user_id
-        and p.user.is_active
-        and p.status == PupilStatus.ACTIVE
-    ]
-    issued = []
-    users = []
-    for pupil in pupils:
-        password = password_set_temporary(pupil.user)
-        users.append(pupil.user)
-        issued.append(IssuedCredential(pupil, pupil.user.username, password))
-    User.objects.bulk_update(users, ["password", "must_change_password"])
-    _audit_access(division=division, actor=actor, created=0, reset=len(pupils))
-    return issued
-
-
-def _audit_access(*, division, actor, created: int, reset: int) -> None:
-    if not created and not reset:
-        return
-    changes = {}
-    if created:
-        changes["Comptes créés"] = ["", str(created)]
-    if reset:
-        changes["Mots de passe réinitialisés"] = ["", str(reset)]
-    # Counts only: the audit trail never holds a pupil's name.
-    audit_event_record(
-        establishment=division.establishment,
-        actor=actor,
-        action=AuditAction.PUPIL_ACCESS_GENERATED,
-        subject=f"Division {division.code}",
-        changes=changes,
-    )
 
 
 def account_invitation_send(
