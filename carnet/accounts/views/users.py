@@ -43,6 +43,7 @@ from carnet.core.tenancy import get_scoped_or_404
 users_required = establishment_permission_required("accounts.manage_users")
 PAGE_SIZE = 25
 EDITABLE = (Profile.TEACHER, Profile.HEAD)
+HEAD_EMAIL_HELP = "Le chef d'établissement y reçoit l'invitation à choisir son mot de passe."
 
 
 @require_http_methods(["GET", "POST"])
@@ -144,9 +145,7 @@ def _staff_create(request, *, profile: Profile, divisions, title: str):
     if not teacher:
         # The head receives the invitation to choose a password there.
         form.fields["email"].required = True
-        form.fields["email"].help_text = (
-            "Le chef d'établissement y reçoit son invitation à choisir son mot de passe."
-        )
+        form.fields["email"].help_text = HEAD_EMAIL_HELP
     if request.method == "GET":
         return _staff_form_page(request, profile=profile, form=form, title=title)
     if form.is_valid():
