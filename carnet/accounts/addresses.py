@@ -1,6 +1,9 @@
-"""The client's address, for the lockouts, behind a known number of reverse proxies."""
+"""The client's address, behind a known number of reverse proxies, and its login limit."""
 
+from axes.models import AccessAttempt
 from django.conf import settings
+from django.db.models import Sum
+from django.utils import timezone
 
 
 def client_address(request) -> str | None:
@@ -21,3 +24,22 @@ def client_address(request) -> str | None:
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR") or None
+
+
+def address_locked_out(request) -> bool:
+    """Too many failed logins from this address, all logins together, in the cool-off time.
+
+    django-axes locks a login after AXES_FAILURE_LIMIT failures; this second, wider limit
+    stops one address trying many logins (a school's pupils share one public address, hence
+    a high default: LOGIN_ADDRESS_FAILURE_LIMIT, 50). django-axes records the failures of
+    every login form (it listens to Django's user_login_failed signal), and
+    carnet.accounts.backends.AddressLimitBackend applies the limit to every one of them.
+    """
+    address = client_address(request)
+    if not address:
+        return False
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    failures = AccessAttempt.objects.filter(ip_address=address, attempt_time__gte=since).aggregate(
+        total=Sum("failures_since_start")
+    )["total"]
+    return (failures or 0) >= settings.LOGIN_ADDRESS_FAILURE_LIMIT

@@ -1,8 +1,30 @@
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import PermissionDenied
 
+from carnet.accounts.addresses import address_locked_out
 from carnet.core.profiles import Profile
 from carnet.directory.enums import PupilStatus
 from carnet.directory.models import Pupil
+
+
+class AddressLimitBackend:
+    """Refuses every sign-in from an address with too many failed logins (all logins).
+
+    An authentication backend, so that the limit holds wherever Django authenticates with
+    the request: « Connexion », the operator's /plateforme/login/, any later form. It
+    authenticates nobody itself; raising PermissionDenied stops Django's authenticate()
+    before any password is checked, and marking the request as locked out makes django-axes'
+    middleware answer with the lockout page (429), as for a locked login.
+    """
+
+    def authenticate(self, request, **credentials):
+        if request is not None and address_locked_out(request):
+            request.axes_locked_out = True
+            raise PermissionDenied
+        return None
+
+    def get_user(self, user_id):
+        return None
 
 
 class AccountBackend(ModelBackend):

@@ -4,7 +4,7 @@ import secrets
 
 from django.db.models import Q
 
-from carnet.accounts.logins import login_base, unique_login
+from carnet.accounts.logins import login_base, login_prefix, unique_login
 from carnet.accounts.models import UsedLogin, User
 
 # No ambiguous characters (0/O/o, 1/l/I/i): read from a printed sheet, typed by a pupil.
@@ -25,12 +25,13 @@ def temporary_password() -> str:
 
 
 def logins_taken(bases: set[str]) -> set[str]:
-    """Every login given so far (accounts alive or gone) that starts with one of ``bases``."""
+    """Every login given so far (accounts alive or gone) that unique_login could make from
+    one of ``bases`` (those starting with its login_prefix)."""
     if not bases:
         return set()
     starts = Q()
-    for base in bases:
-        starts |= Q(username__startswith=base)
+    for prefix in {login_prefix(base) for base in bases}:
+        starts |= Q(username__startswith=prefix)
     taken = set(UsedLogin.objects.filter(starts).values_list("username", flat=True))
     taken |= set(User.objects.filter(starts).values_list("username", flat=True))
     return taken

@@ -5,6 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, Pa
 from django.contrib.auth.hashers import check_password
 
 from carnet.accounts.models import User
+from carnet.accounts.ratelimits import RESET_PER_ACCOUNT, limit_take
 from carnet.core.forms import NameField, TextLineField
 from carnet.directory.enums import Civility
 from carnet.directory.models import Division
@@ -28,12 +29,15 @@ class LoginForm(AuthenticationForm):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+    # One message for every failure, whatever the account's state: the login page never
+    # tells that an account exists, is disabled (« compte désactivé ») or never signed in.
     error_messages = {
         "invalid_login": (
             "Identifiant ou mot de passe incorrect. Vérifiez les majuscules et réessayez ; "
             "après plusieurs échecs, le compte est bloqué pendant quelques minutes."
         ),
     }
+    error_messages["inactive"] = error_messages["invalid_login"]
 
 
 class DivisionsField(forms.ModelMultipleChoiceField):
@@ -93,10 +97,13 @@ class StaffAccountForm(forms.Form):
 
 class AccountPasswordResetForm(PasswordResetForm):
     """Django's form; it also reaches active accounts that have no password yet (an
-    inspector invited by e-mail whose first link expired)."""
+    inspector invited by e-mail whose first link expired). One account receives at most
+    PASSWORD_RESET_ACCOUNT_LIMIT links an hour, whoever asks (beyond, nothing is sent)."""
 
     def get_users(self, email):
-        return User.objects.filter(email__iexact=email, is_active=True).exclude(email="")
+        for user in User.objects.filter(email__iexact=email, is_active=True).exclude(email=""):
+            if limit_take(RESET_PER_ACCOUNT, user.pk):
+                yield user
 
 
 class PersonalPasswordChangeForm(PasswordChangeForm):

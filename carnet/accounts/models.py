@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from carnet.accounts.enums import DisabledReason
 from carnet.core.profiles import ESTABLISHMENT_PROFILES, Profile
@@ -64,6 +65,13 @@ class User(AbstractUser):
                 name="one_inspector_per_email",
                 violation_error_message="Un inspecteur a déjà cette adresse électronique.",
             ),
+            # A head is protected as one, whoever writes the row (save() sets it; bulk writes
+            # of the imports must set it themselves, or the database refuses them).
+            models.CheckConstraint(
+                condition=~Q(profile=Profile.HEAD) | Q(was_head=True),
+                name="head_account_is_protected",
+                violation_error_message="Un compte de chef d'établissement est protégé comme tel.",
+            ),
             models.CheckConstraint(
                 condition=(
                     Q(profile__in=ESTABLISHMENT_PROFILES, establishment__isnull=False)
@@ -83,6 +91,8 @@ class User(AbstractUser):
 
     def clean(self) -> None:
         super().clean()
+        if self.profile == Profile.HEAD:
+            self.was_head = True  # before the constraints are checked (full_clean)
         if self.profile in ESTABLISHMENT_PROFILES and self.establishment_id is None:
             raise ValidationError({"establishment": "Ce profil appartient à un établissement."})
         if self.profile not in ESTABLISHMENT_PROFILES and self.establishment_id is not None:
@@ -118,3 +128,23 @@ class UsedLogin(models.Model):
 
     def __str__(self) -> str:
         return self.username
+
+
+class RateLimitHit(models.Model):
+    """One action counted by a rate limit (carnet.accounts.ratelimits): « Mot de passe
+    oublié » asked from an address or for an account, an invitation sent to an account.
+
+    ``key`` is a keyed hash of what is counted (an address, an account): the table says how
+    often, never who. Rows older than the longest period are deleted as new ones come.
+    """
+
+    kind = models.CharField(max_length=30)
+    key = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "action limitée"
+        indexes = [models.Index(fields=["kind", "key", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.created_at:%d/%m/%Y %H:%M})"

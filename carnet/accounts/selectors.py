@@ -6,7 +6,9 @@ from django.db.models import Count, Prefetch, Q, Value
 from django.db.models.functions import Replace
 from django.urls import reverse
 
+from carnet.accounts.enums import DisabledReason
 from carnet.accounts.models import User
+from carnet.accounts.protection import credentials_protected
 from carnet.core.profiles import Profile
 from carnet.core.search import Folded, name_order, words_match
 from carnet.core.text import fold
@@ -24,13 +26,26 @@ USER_TABS = {
 }
 
 
+# How the administrator's lists say why an account is inactive (User.disabled_reason).
+DISABLED_STATES = {
+    DisabledReason.ADMIN: "désactivé par l'administrateur",
+    DisabledReason.LEFT: "désactivé : élève sorti de l'établissement",
+    DisabledReason.DEPARTED: "désactivé : absent du dernier fichier STS-web",
+    DisabledReason.NO_ACCESS: "désactivé : fonction sans accès pédagogique (STS-web)",
+}
+NO_PASSWORD = "identifiants à générer"
+# A protected account (a head, a former head) gets its credentials by e-mail only.
+NO_PASSWORD_PROTECTED = "sans mot de passe : invitation par courriel"
+
+
 def account_state(user: User | None) -> str:
+    """The state of an account as the administrator's lists say it (never the login page)."""
     if user is None:
         return "sans compte"
     if not user.is_active:
-        return "désactivé"
+        return DISABLED_STATES.get(user.disabled_reason, "désactivé")
     if not user.has_usable_password():
-        return "identifiants à générer"
+        return NO_PASSWORD_PROTECTED if credentials_protected(user) else NO_PASSWORD
     if user.last_login is None:
         return "jamais connecté"
     return "actif"
@@ -108,6 +123,19 @@ def _squeezed(field: str):
 
 def _no_space(name: str) -> str:
     return fold(name).replace(" ", "")
+
+
+def head_accounts(*, establishment) -> list[User]:
+    """Every account of the establishment that is or was a head, active or not (the head's
+    home shows them: a head account the head does not know of is seen at once). One query."""
+    accounts = list(
+        User.objects.of(establishment)
+        .filter(Q(profile=Profile.HEAD) | Q(was_head=True))
+        .order_by("-is_active", "last_name", "first_name", "pk")
+    )
+    for account in accounts:
+        account.state = account_state(account)
+    return accounts
 
 
 def similar_people(*, establishment, first_name: str, last_name: str, birth_date) -> list:

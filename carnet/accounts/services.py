@@ -5,7 +5,6 @@ clear; every account they open must choose its own password at the next sign-in.
 """
 
 from collections.abc import Collection
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -29,13 +28,19 @@ from carnet.accounts.credentials import (
 from carnet.accounts.enums import DisabledReason
 from carnet.accounts.hashers import TemporaryPasswordHasher
 from carnet.accounts.models import User
+from carnet.accounts.protection import (
+    EMAIL_LOCKED_MESSAGE,
+    ProtectedCredentials,
+    credentials_protected,
+    email_locked,
+)
+from carnet.accounts.ratelimits import INVITATION_PER_ACCOUNT, limit_take
 from carnet.audit.diff import audit_changes
 from carnet.audit.enums import AuditAction
 from carnet.audit.services import audit_event_record
 from carnet.core.profiles import Profile
-from carnet.directory.enums import PupilStatus, StaffFunction
-from carnet.directory.models import Pupil, StaffMember
-from carnet.directory.selectors import pupil_name_order
+from carnet.directory.enums import StaffFunction
+from carnet.directory.models import StaffMember
 from carnet.directory.services import (
     BATCH_SIZE,
     chunks,
@@ -47,7 +52,13 @@ TEMPORARY_HASHER = TemporaryPasswordHasher.algorithm
 
 
 def password_set_temporary(user: User) -> str:
-    """Give ``user`` a new random temporary password (not saved here). Returns it, once."""
+    """Give ``user`` a new random temporary password (not saved here). Returns it, once.
+
+    Refused (ProtectedCredentials) for an account that is or was a head, or an inspector:
+    every temporary password is shown or printed for someone else (carnet.accounts.protection).
+    """
+    if credentials_protected(user):
+        raise ProtectedCredentials()
     password = temporary_password()
     user.password = make_password(password, hasher=TEMPORARY_HASHER)
     user.must_change_password = True
@@ -154,15 +165,36 @@ def user_password_reset(*, user: User, actor) -> str:
 
 @transaction.atomic
 def user_set_active(*, user: User, active: bool, actor, subject: str = "") -> bool:
-    """Disable (cannot sign in, keeps its data) or reactivate an account.
+    """The administrator disables (cannot sign in, keeps its data) or reactivates an account.
+
+    A disabled account says why (``disabled_reason`` ADMIN: no import enables it again);
+    reactivating clears the reason. A head account is not reactivated while another head
+    account of the establishment is active (ValidationError): the administrator could
+    otherwise disable the head, create a head account of their own, and reactivate the
+    first one, leaving two heads and nobody warned.
 
     ``subject`` names the account in the audit trail (a pupil is named by number: the trail
     never holds a pupil's name); by default the staff member's name and login.
     """
     if user.is_active == active:
         return False
+    if active and user.profile == Profile.HEAD:
+        other = (
+            User.objects.of(user.establishment)
+            .filter(profile=Profile.HEAD, is_active=True)
+            .exclude(pk=user.pk)
+            .first()
+        )
+        if other is not None:
+            raise ValidationError(
+                f"Un autre compte de chef d'établissement est actif ({other.display_name}, "
+                f"{other.username}) : un seul compte de chef d'établissement est réactivé à la "
+                "main à la fois. Désactivez d'abord l'autre compte si c'est bien lui qui doit "
+                "céder la place."
+            )
     user.is_active = active
-    user.save(update_fields=["is_active"])
+    user.disabled_reason = "" if active else DisabledReason.ADMIN
+    user.save(update_fields=["is_active", "disabled_reason"])
     audit_event_record(
         establishment=user.establishment,
         actor=actor,
@@ -205,6 +237,8 @@ def staff_account_create(
     """A teacher (or the head) SIECLE/STS did not bring: staff record + account + password.
 
     ``data``: civility, last_name, first_name, birth_date, email, discipline, divisions.
+    A head account gets no password ("" is returned): it needs an e-mail address, where
+    ``account_invitation_issue`` sends its owner the link to choose one.
     """
     function = StaffFunction.TEACHER if profile == Profile.TEACHER else StaffFunction.MANAGEMENT
     if (
@@ -215,6 +249,13 @@ def staff_account_create(
             "L'établissement a déjà un compte de chef d'établissement actif : modifiez-le "
             "plutôt que d'en créer un autre."
         )
+    if profile == Profile.HEAD and not data.get("email", "").strip():
+        raise ValidationError(
+            {
+                "email": "L'adresse électronique du chef d'établissement est obligatoire : il "
+                "y reçoit le lien pour choisir son mot de passe."
+            }
+        )
     user, password = user_create(
         establishment=establishment,
         profile=profile,
@@ -222,6 +263,7 @@ def staff_account_create(
         last_name=data["last_name"],
         email=data.get("email", ""),
         actor=actor,
+        with_password=profile != Profile.HEAD,
     )
     member = staff_member_create(
         establishment=establishment,
@@ -244,6 +286,8 @@ STAFF_ACCOUNT_LABELS = {
 def staff_account_update(*, user: User, data: dict, actor) -> dict[str, list[str]]:
     """Names, e-mail, and for a staff member: civility, birth date, discipline, classes."""
     member = getattr(user, "staff_member", None)
+    if email_locked(user) and data.get("email", "").strip() != user.email:
+        raise ValidationError({"email": EMAIL_LOCKED_MESSAGE})
     before = {name: getattr(user, name) for name in ("last_name", "first_name", "email")}
     user.last_name = " ".join(data["last_name"].split())
     user.first_name = " ".join(data["first_name"].split())
@@ -272,80 +316,6 @@ def staff_account_update(*, user: User, data: dict, actor) -> dict[str, list[str
     return changes
 
 
-# --- Pupils' access (« Gestion des accès élèves ») -----------------------------------------
-
-
-@dataclass(frozen=True)
-class IssuedCredential:
-    pupil: Pupil
-    login: str
-    password: str
-
-
-@transaction.atomic
-def pupils_access_generate(*, division, actor) -> list[IssuedCredential]:
-    """Accounts for the division's active pupils who have none. Passwords returned once."""
-    # Locked: a second click on « Générer » waits, then finds nobody left without account.
-    pupils = list(
-        Pupil.objects.select_for_update()
-        .filter(division=division, status=PupilStatus.ACTIVE, user__isnull=True)
-        .order_by(*pupil_name_order())
-    )
-    created = users_bulk_create(
-        establishment=division.establishment,
-        profile=Profile.LEARNER,
-        people=[(p.first_name, p.last_name) for p in pupils],
-    )
-    for pupil, (user, _) in zip(pupils, created, strict=True):
-        pupil.user = user
-    Pupil.objects.bulk_update(pupils, ["user"])
-    _audit_access(division=division, actor=actor, created=len(pupils), reset=0)
-    return [
-        IssuedCredential(pupil, user.username, password)
-        for pupil, (user, password) in zip(pupils, created, strict=True)
-    ]
-
-
-@transaction.atomic
-def pupils_password_reset(*, division, pupils: list[Pupil], actor) -> list[IssuedCredential]:
-    """New temporary passwords for these pupils of ``division`` (with an account, active)."""
-    pupils = [
-        p
-        for p in pupils
-        if p.division_id == division.pk
-        and p.user_id
-        and p.user.is_active
-        and p.status == PupilStatus.ACTIVE
-    ]
-    issued = []
-    users = []
-    for pupil in pupils:
-        password = password_set_temporary(pupil.user)
-        users.append(pupil.user)
-        issued.append(IssuedCredential(pupil, pupil.user.username, password))
-    User.objects.bulk_update(users, ["password", "must_change_password"])
-    _audit_access(division=division, actor=actor, created=0, reset=len(pupils))
-    return issued
-
-
-def _audit_access(*, division, actor, created: int, reset: int) -> None:
-    if not created and not reset:
-        return
-    changes = {}
-    if created:
-        changes["Comptes créés"] = ["", str(created)]
-    if reset:
-        changes["Mots de passe réinitialisés"] = ["", str(reset)]
-    # Counts only: the audit trail never holds a pupil's name.
-    audit_event_record(
-        establishment=division.establishment,
-        actor=actor,
-        action=AuditAction.PUPIL_ACCESS_GENERATED,
-        subject=f"Division {division.code}",
-        changes=changes,
-    )
-
-
 def account_invitation_send(
     *, user: User, base_url: str, template: str = "accounts/invitation_email.txt"
 ) -> None:
@@ -372,6 +342,13 @@ def account_invitation_send(
             "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
         },
     )
+    if not limit_take(INVITATION_PER_ACCOUNT, user.pk):
+        count = INVITATION_PER_ACCOUNT.count
+        raise ValidationError(
+            f"{count} lien{'s' if count > 1 else ''} {'ont' if count > 1 else 'a'} déjà été "
+            f"envoyé{'s' if count > 1 else ''} à ce compte dans l'heure : attendez avant d'en "
+            "envoyer un autre. Les liens déjà envoyés restent valables une heure."
+        )
     subject = f"{settings.PLATFORM_NAME} : " + (
         "votre compte" if template.endswith("invitation_email.txt") else "nouveau mot de passe"
     )
@@ -435,3 +412,50 @@ def users_activity_set(
             accounts.filter(pk__in=chunk).update(is_active=False, disabled_reason=reason)
     for chunk in chunks(list(enable)):
         accounts.filter(pk__in=chunk).update(is_active=True, disabled_reason="")
+
+
+@transaction.atomic
+def account_invitation_issue(*, user: User, actor, base_url: str) -> str:
+    """The administrator has a link e-mailed to ``user``: before the first sign-in, an
+    invitation to choose a password; after it, a link to choose a new one. Returns the address.
+
+    The only way the administrator gives credentials to a protected account (a head, or a
+    former head: carnet.accounts.protection). Before the first sign-in any password the
+    account had is made unusable, so that only the link opens it. Limited per account
+    (INVITATION_ACCOUNT_LIMIT an hour); recorded in the audit trail with the address, which
+    the head reads there.
+    """
+    if not user.email:
+        raise ValidationError(
+            {
+                "email": "Renseignez d'abord l'adresse électronique de ce compte (Modifier, "
+                "ci-dessous) : le lien y est envoyé."
+            }
+        )
+    if not user.is_active:
+        raise ValidationError(
+            "Ce compte est désactivé : réactivez-le avant de lui envoyer un lien."
+        )
+    first = user.last_login is None
+    if first and user.has_usable_password():
+        user.set_unusable_password()
+        user.must_change_password = False
+        user.save(update_fields=["password", "must_change_password"])
+    account_invitation_send(
+        user=user,
+        base_url=base_url,
+        template="accounts/invitation_email.txt" if first else "accounts/reset_link_email.txt",
+    )
+    audit_event_record(
+        establishment=user.establishment,
+        actor=actor,
+        action=AuditAction.ACCOUNT_UPDATED,
+        subject=f"{user.get_full_name()} ({user.username})",
+        changes={
+            ("Invitation envoyée à" if first else "Lien de nouveau mot de passe envoyé à"): [
+                "",
+                user.email,
+            ]
+        },
+    )
+    return user.email

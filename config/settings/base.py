@@ -124,6 +124,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses locked-out credentials before any password check.
     "axes.backends.AxesStandaloneBackend",
+    # Then the per-address limit, for every login form (carnet.accounts.backends).
+    "carnet.accounts.backends.AddressLimitBackend",
     "rules.permissions.ObjectPermissionBackend",
     # Django's ModelBackend, which also refuses pupils who left (« sorti »).
     "carnet.accounts.backends.AccountBackend",
@@ -155,7 +157,8 @@ CSRF_COOKIE_HTTPONLY = True
 # Not per address: a school's pupils share one public IP address, and five typos in a
 # class would lock out the whole school. axes.W006 is silenced for that reason.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-# And 50 failures from one address, all logins together (carnet.accounts.views.auth).
+# And 50 failures from one address, all logins together, on every login form
+# (carnet.accounts.backends.AddressLimitBackend).
 LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "50"))
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username"]
@@ -219,5 +222,10 @@ PLATFORM_NAME = "Carnet Pro"
 # Sender of the platform's e-mails (« Mot de passe oublié »).
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Carnet Pro <ne-pas-repondre@localhost>")
 PASSWORD_RESET_TIMEOUT = 3600  # the e-mailed link works for one hour
+# E-mails sent on request, per hour (carnet.accounts.ratelimits): « Mot de passe oublié »
+# asked from one address, links it sends to one account, invitations sent to one account.
+PASSWORD_RESET_ADDRESS_LIMIT = int(os.environ.get("PASSWORD_RESET_ADDRESS_LIMIT", "5"))
+PASSWORD_RESET_ACCOUNT_LIMIT = int(os.environ.get("PASSWORD_RESET_ACCOUNT_LIMIT", "3"))
+INVITATION_ACCOUNT_LIMIT = int(os.environ.get("INVITATION_ACCOUNT_LIMIT", "3"))
 # Address printed on pupils' credential sheets (default: the address the page was asked on).
 PLATFORM_URL = os.environ.get("PLATFORM_URL", "")

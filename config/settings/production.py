@@ -5,15 +5,29 @@ Requires SECRET_KEY and ALLOWED_HOSTS; expects HTTPS in front (reverse proxy).
 
 import os
 
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
 from django.core.exceptions import ImproperlyConfigured
 
 from config.settings.base import *  # noqa: F403
 from config.settings.base import env_bool
 
-if len(SECRET_KEY) < 50:  # noqa: F405
+# Refused as `manage.py check --deploy` judges a key (security.W009): too short, too few
+# distinct characters, or Django's generated development key.
+if (
+    len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH  # noqa: F405
+    or len(set(SECRET_KEY)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS  # noqa: F405
+    or SECRET_KEY.startswith(SECRET_KEY_INSECURE_PREFIX)  # noqa: F405
+):
     raise ImproperlyConfigured(
-        "SECRET_KEY doit être défini (variable d'environnement) et compter au moins 50 "
-        "caractères aléatoires."
+        "SECRET_KEY doit être défini (variable d'environnement) et compter au moins "
+        f"{SECRET_KEY_MIN_LENGTH} caractères aléatoires, dont au moins "
+        f"{SECRET_KEY_MIN_UNIQUE_CHARACTERS} différents, sans commencer par "
+        f"«\u00a0{SECRET_KEY_INSECURE_PREFIX}\u00a0» (clé de développement de Django). Pour en "
+        'tirer une : python3 -c "import secrets; print(secrets.token_urlsafe(50))"'
     )
 if not os.environ.get("ALLOWED_HOSTS"):
     raise ImproperlyConfigured(

@@ -1,5 +1,7 @@
 """« Gestion des accès élèves »: generate, reset, enable/disable, printed sheets (PDF)."""
 
+import base64
+
 import pytest
 from django.urls import reverse
 
@@ -44,6 +46,15 @@ def url(name, division, *args):
     return reverse(f"accounts:{name}", args=[division.pk, *args])
 
 
+def downloaded(response) -> tuple[str, bytes]:
+    """The PDF the page carries after « Générer les accès »: (file name, bytes)."""
+    link = soup(response).select_one("a[data-download-now]")
+    assert link is not None, "no PDF to download on the page"
+    prefix = "data:application/pdf;base64,"
+    assert link["href"].startswith(prefix)
+    return link["download"], base64.b64decode(link["href"][len(prefix) :])
+
+
 @pytest.mark.django_db
 class TestGenerate:
     def test_divisions_list_counts(self, admin_client_a, division):
@@ -57,11 +68,13 @@ class TestGenerate:
         self, admin_client_a, division, printed, client
     ):
         response = admin_client_a.post(url("pupil_access_generate", division))
+        # The division's page in its new state, carrying the PDF to download.
         assert response.status_code == 200
-        assert response["Content-Type"] == "application/pdf"
-        assert response["Content-Disposition"].startswith('attachment; filename="identifiants-')
-        assert response.content.startswith(b"%PDF")
+        assert response["Content-Type"].startswith("text/html")
         assert response["Cache-Control"] == "no-store"
+        filename, pdf = downloaded(response)
+        assert filename.startswith("identifiants-2MELEC-") and filename.endswith(".pdf")
+        assert pdf.startswith(b"%PDF")
         (cards,) = printed
         assert len(cards) == 3 and {c.division for c in cards} == {"2MELEC"}
         pupils = division.pupils.filter(status=PupilStatus.ACTIVE).select_related("user")
@@ -91,7 +104,8 @@ class TestGenerate:
             establishment=establishment, code="TMELEC", school_year__start_year=2026
         )
         PupilFactory.create_batch(35, establishment=establishment, division=big)
-        with django_assert_max_num_queries(16):
+        # The writes, and the division's page in its new state.
+        with django_assert_max_num_queries(18):
             response = admin_client_a.post(url("pupil_access_generate", big))
         assert response.status_code == 200 and len(printed[0]) == 35
 
@@ -138,7 +152,7 @@ class TestEnableDisable:
                 "tbody tr"
             )
         }
-        assert rows[pupil.last_name + pupil.first_name] == "désactivé"
+        assert rows[pupil.last_name + pupil.first_name] == "désactivé par l'administrateur"
         admin_client_a.post(url("pupil_access_active", division, pupil.pk), {"active": "1"})
         assert User.objects.get(pk=pupil.user_id).is_active
 

@@ -164,15 +164,33 @@ class TestNewTeacher:
 
 @pytest.mark.django_db
 class TestHeadAccount:
-    def test_created_when_sts_brought_none(self, admin_client_a, establishment, users):
+    def test_created_when_sts_brought_none(
+        self, admin_client_a, establishment, users, django_capture_on_commit_callbacks
+    ):
+        from django.core import mail
+
         users["chef"].is_active = False
         users["chef"].save()
         page = soup(admin_client_a.get(USERS))
         assert page.find("a", string="Créer le compte du chef d'établissement")
+        # Without an e-mail address: refused, the field says why.
         response = admin_client_a.post(NEW_HEAD, {"last_name": "Proviseure", "first_name": "Anne"})
-        login, _ = credentials_of(response)
-        head = User.objects.get(username=login)
+        assert "adresse électronique" in text(response)
+        assert not User.objects.filter(last_name="Proviseure").exists()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = admin_client_a.post(
+                NEW_HEAD,
+                {"last_name": "Proviseure", "first_name": "Anne", "email": "anne.p@ac-nantes.fr"},
+                follow=True,
+            )
+        head = User.objects.get(last_name="Proviseure")
         assert head.profile == Profile.HEAD and head.staff_member.function == "DIR"
+        assert head.was_head and not head.has_usable_password()
+        # No password on the administrator's screen: an invitation to the head's address.
+        assert soup(response).select("dl.credentials") == []
+        assert "Une invitation a été envoyée à anne.p@ac-nantes.fr" in text(response)
+        (message,) = mail.outbox
+        assert message.to == ["anne.p@ac-nantes.fr"] and head.username in message.body
 
     def test_refused_when_a_head_exists(self, admin_client_a, users):
         response = admin_client_a.get(NEW_HEAD, follow=True)
@@ -332,11 +350,24 @@ class TestReviewFixes:
         )
         assert User.objects.get(pk=head.pk).email == "chef.a@ac-nantes.fr"
 
-    def test_a_head_who_never_signed_in_gets_credentials_from_the_admin(
-        self, admin_client_a, users
+    def test_a_head_who_never_signed_in_gets_an_invitation_never_a_password(
+        self, admin_client_a, users, django_capture_on_commit_callbacks
     ):
-        response = admin_client_a.post(reverse("accounts:user_password", args=[users["chef"].pk]))
-        assert credentials_of(response)[0] == "chef.a"
+        from django.core import mail
+
+        head = users["chef"]
+        head.email = "chef.a@ac-nantes.fr"
+        head.save()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = admin_client_a.post(
+                reverse("accounts:user_password", args=[head.pk]), follow=True
+            )
+        assert soup(response).select("dl.credentials") == []
+        assert "Une invitation a été envoyée à chef.a@ac-nantes.fr" in text(response)
+        # Any password the account had no longer opens it: only the link does.
+        assert not User.objects.get(pk=head.pk).has_usable_password()
+        (message,) = mail.outbox
+        assert message.to == ["chef.a@ac-nantes.fr"] and "chef.a" in message.body
 
     def test_the_temporary_password_cannot_be_kept(self, admin_client_a, users, client):
         login, password = credentials_of(

@@ -1,11 +1,8 @@
-from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import Sum
-from django.shortcuts import render
+from django.http import HttpResponseRedirect
 from django.urls import reverse_lazy
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 
 from carnet.accounts.addresses import client_address
@@ -14,35 +11,16 @@ from carnet.accounts.forms import (
     LoginForm,
     PersonalPasswordChangeForm,
 )
-
-
-def address_locked_out(request) -> bool:
-    """Too many failed logins from this address, all logins together, in the cool-off time.
-
-    django-axes locks a login after AXES_FAILURE_LIMIT failures; this second, wider limit
-    stops one address trying many logins (a school's pupils share one public address, hence
-    a high default: LOGIN_ADDRESS_FAILURE_LIMIT, 50).
-    """
-    address = client_address(request)
-    if not address:
-        return False
-    since = timezone.now() - settings.AXES_COOLOFF_TIME
-    failures = AccessAttempt.objects.filter(ip_address=address, attempt_time__gte=since).aggregate(
-        total=Sum("failures_since_start")
-    )["total"]
-    return (failures or 0) >= settings.LOGIN_ADDRESS_FAILURE_LIMIT
+from carnet.accounts.ratelimits import RESET_PER_ADDRESS, limit_take
 
 
 @method_decorator(login_not_required, name="dispatch")
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
+    # The per-address limit is not checked here but in an authentication backend
+    # (carnet.accounts.backends.AddressLimitBackend), so that it holds on every login form.
     redirect_authenticated_user = True
-
-    def post(self, request, *args, **kwargs):
-        if address_locked_out(request):
-            return render(request, settings.AXES_LOCKOUT_TEMPLATE, status=429)
-        return super().post(request, *args, **kwargs)
 
 
 class LogoutView(auth_views.LogoutView):
@@ -68,7 +46,11 @@ class PasswordResetView(auth_views.PasswordResetView):
     """« Mot de passe oublié »: a link by e-mail, for accounts that have an address.
 
     The page answers the same whatever the address typed (it never tells whether an
-    account exists). Pupils have no address: their administrator resets their password.
+    account exists) and whatever the rate limits decided: at most
+    PASSWORD_RESET_ADDRESS_LIMIT requests an hour from one client address are served
+    (beyond, nothing is sent), and at most PASSWORD_RESET_ACCOUNT_LIMIT links an hour reach
+    one account (AccountPasswordResetForm). Pupils have no address: their administrator
+    resets their password.
     """
 
     template_name = "accounts/password_reset.html"
@@ -77,6 +59,12 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
     extra_email_context = {"platform_name": settings.PLATFORM_NAME}
+
+    def form_valid(self, form):
+        if not limit_take(RESET_PER_ADDRESS, client_address(self.request)):
+            # The same answer as when a link is sent: nothing tells the limit was reached.
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 @method_decorator(login_not_required, name="dispatch")

@@ -11,6 +11,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from carnet.accounts.forms import StaffAccountForm
 from carnet.accounts.models import User
+from carnet.accounts.protection import (
+    EMAIL_LOCKED_MESSAGE,
+    ProtectedCredentials,
+    credentials_protected,
+    email_locked,
+)
 from carnet.accounts.selectors import (
     USER_TABS,
     account_state,
@@ -22,7 +28,7 @@ from carnet.accounts.selectors import (
     users_of,
 )
 from carnet.accounts.services import (
-    account_invitation_send,
+    account_invitation_issue,
     staff_account_create,
     staff_account_update,
     user_password_reset,
@@ -38,6 +44,7 @@ from carnet.core.tenancy import get_scoped_or_404
 users_required = establishment_permission_required("accounts.manage_users")
 PAGE_SIZE = 25
 EDITABLE = (Profile.TEACHER, Profile.HEAD)
+HEAD_EMAIL_HELP = "Le chef d'établissement y reçoit l'invitation à choisir son mot de passe."
 
 
 @require_http_methods(["GET", "POST"])
@@ -88,7 +95,12 @@ def users_list(request, tab: str = "enseignants"):
 
 
 def _created(request, user: User, password: str):
-    """The one page that shows a temporary password; never stored, never shown again."""
+    """The one page that shows a temporary password; never stored, never shown again.
+
+    Never for a protected account (carnet.accounts.protection): its owner gets a link.
+    """
+    if credentials_protected(user):
+        raise ProtectedCredentials()
     return render(
         request,
         "accounts/users/credentials.html",
@@ -130,10 +142,13 @@ def head_new(request):
 
 def _staff_create(request, *, profile: Profile, divisions, title: str):
     teacher = profile == Profile.TEACHER
+    form = StaffAccountForm(request.POST or None, divisions=divisions, teacher=teacher)
+    if not teacher:
+        # The head receives the invitation to choose a password there.
+        form.fields["email"].required = True
+        form.fields["email"].help_text = HEAD_EMAIL_HELP
     if request.method == "GET":
-        form = StaffAccountForm(divisions=divisions, teacher=teacher)
         return _staff_form_page(request, profile=profile, form=form, title=title)
-    form = StaffAccountForm(request.POST, divisions=divisions, teacher=teacher)
     if form.is_valid():
         data = form.cleaned_data
         similar = list(
@@ -155,10 +170,46 @@ def _staff_create(request, *, profile: Profile, divisions, title: str):
                     actor=request.user,
                 )
             except ValidationError as exc:
-                form.add_error(None, exc.messages)
+                _form_errors(form, exc)
             else:
-                return _created(request, user, password)
+                if password:
+                    return _created(request, user, password)
+                return _invite(request, user, created=True)
     return _staff_form_page(request, profile=profile, form=form, title=title)
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _invite(request, account: User, *, created: bool = False):
+    """A protected account's credentials: a link e-mailed to its owner, never a password."""
+    try:
+        address = account_invitation_issue(
+            user=account,
+            actor=request.user,
+            base_url=settings.PLATFORM_URL or request.build_absolute_uri("/"),
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        if account.last_login is None:
+            messages.success(
+                request,
+                ("Le compte est créé. " if created else "")
+                + f"Une invitation a été envoyée à {address} : son titulaire y trouve son "
+                "identifiant et un lien pour choisir son mot de passe.",
+            )
+        else:
+            messages.success(
+                request, f"Un lien pour choisir un nouveau mot de passe a été envoyé à {address}."
+            )
+    return redirect("accounts:user_edit", pk=account.pk)
 
 
 def _account(request, pk: int) -> User:
@@ -192,13 +243,10 @@ def user_edit(request, pk: int):
     form = StaffAccountForm(
         request.POST or None, initial=initial, divisions=divisions, teacher=teacher
     )
-    if head_protected(account):
-        # Its e-mail receives the head's reset links: the administrator may not redirect it.
+    if email_locked(account):
+        # Its e-mail receives the head's links: the administrator may not redirect it.
         form.fields["email"].disabled = True
-        form.fields["email"].help_text = (
-            "Le chef d'établissement s'est déjà connecté : seul l'opérateur de la plateforme "
-            "change son adresse."
-        )
+        form.fields["email"].help_text = EMAIL_LOCKED_MESSAGE
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         if member is None:
@@ -207,7 +255,7 @@ def user_edit(request, pk: int):
         try:
             changes = staff_account_update(user=account, data=data, actor=request.user)
         except ValidationError as exc:
-            form.add_error(None, exc.messages)
+            _form_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -222,39 +270,26 @@ def user_edit(request, pk: int):
             "member": member,
             "form": form,
             "state": account_state(account),
-            "protected": head_protected(account),
+            "protected": credentials_protected(account),
         },
     )
-
-
-def head_protected(account: User) -> bool:
-    """A head who has signed in chooses their passwords alone: the administrator may not
-    obtain one (the head alone opens inspectors' access to the establishment)."""
-    return account.profile == Profile.HEAD and account.last_login is not None
 
 
 @require_POST
 @users_required
 def user_password(request, pk: int):
+    """New credentials: a temporary password shown once, or for a protected account (a head,
+    a former head) a link e-mailed to its owner (carnet.accounts.protection)."""
     account = _account(request, pk)
-    if head_protected(account):
-        if not account.email:
+    if credentials_protected(account):
+        if not account.email and email_locked(account):
             messages.error(
                 request,
-                "Le chef d'établissement s'est déjà connecté et n'a pas d'adresse électronique "
-                "sur la plateforme : l'opérateur de la plateforme peut l'aider.",
+                "Ce compte de chef d'établissement a déjà servi et n'a pas d'adresse "
+                "électronique sur la plateforme : l'opérateur de la plateforme peut l'aider.",
             )
-        else:
-            account_invitation_send(
-                user=account,
-                base_url=settings.PLATFORM_URL or request.build_absolute_uri("/"),
-                template="accounts/reset_link_email.txt",
-            )
-            messages.success(
-                request,
-                f"Un lien pour choisir un nouveau mot de passe a été envoyé à {account.email}.",
-            )
-        return redirect("accounts:user_edit", pk=account.pk)
+            return redirect("accounts:user_edit", pk=account.pk)
+        return _invite(request, account)
     password = user_password_reset(user=account, actor=request.user)
     return _created(request, account, password)
 
@@ -264,7 +299,13 @@ def user_password(request, pk: int):
 def user_active(request, pk: int):
     account = _account(request, pk)
     active = request.POST.get("active") == "1"
-    if user_set_active(user=account, active=active, actor=request.user):
+    try:
+        changed = user_set_active(user=account, active=active, actor=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("accounts:user_edit", pk=account.pk)
+    if changed:
         messages.success(
             request,
             "Le compte est réactivé."

@@ -390,6 +390,59 @@ class TestCredentialsPdf:
         elements = [card.element for page in document.pages for card in card_boxes(page)]
         assert len(elements) == len(set(map(id, elements))) == 8
 
+    @pytest.mark.parametrize(
+        "name",
+        [
+            "W" * 120,  # the widest letter, no space to break at
+            ("MAXIMILIENNE-WOLFGANGA DE LA ROCHEFOUCAULD-D'ARTAGNAN Élisabeth " * 3)[:120],
+            "Œ" * 200,  # as long as a family name and a given name can be
+        ],
+    )
+    def test_a_120_character_name_keeps_eight_whole_cards_a_page(self, name):
+        assert len(name) >= 120
+        school = (
+            "Lycée professionnel régional des métiers de l'électricité et du numérique "
+            "Marie-Curie-Sklodowska"
+        )
+        cards = [
+            CredentialCard(name, "TMELEC-APPRENTIS-2026-GROUPE-B", "w" * 30, PASSWORD, TODAY, True)
+        ] * 8
+        html = credentials_html(
+            establishment=Establishment(uai="0693046L", name=school),
+            cards=cards,
+            platform_url=PLATFORM_URL,
+            logo=png_uri(),
+            today=TODAY,
+        )
+        document = html_document(html=html)
+        assert len(document.pages) == 1
+        (page,) = document.pages
+        assert len(card_boxes(page)) == 8
+        self.assert_inside_their_card(document)
+        # Every card keeps its printed height (68 mm): none grew to push another away.
+        heights = {round(card.border_height() * 25.4 / 96) for card in card_boxes(page)}
+        assert heights == {68}
+
+    def test_homonyms_in_the_sheet_show_their_birth_date(self):
+        twins = [
+            CredentialCard("MARTIN Lucas", "2MELEC1", "lucas.martin", PASSWORD, date(2010, 1, 3)),
+            CredentialCard("Martin LUCAS", "2MELEC1", "lucas.martin2", PASSWORD, date(2010, 1, 4)),
+            CredentialCard("DURAND Léa", "2MELEC1", "lea.durand", PASSWORD, date(2010, 5, 6)),
+            CredentialCard("PETIT Zoé", "2MELEC1", "zoe.petit", PASSWORD, date(2010, 7, 8), True),
+        ]
+        html = credentials_html(
+            establishment=unsaved_establishment(), cards=twins, platform_url=PLATFORM_URL
+        )
+        lines = [
+            text(node) for node in BeautifulSoup(html, "html.parser").select(".card__division")
+        ]
+        assert lines == [
+            "Division 2MELEC1 — né(e) le 03/01/2010",
+            "Division 2MELEC1 — né(e) le 04/01/2010",
+            "Division 2MELEC1",
+            "Division 2MELEC1 — né(e) le 08/07/2010",  # a homonym elsewhere in the division
+        ]
+
     def test_no_query_beyond_the_loaded_establishment(
         self, establishment, django_assert_max_num_queries
     ):
