@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import rules
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, TextField, Value
+from django.db.models import F, FilteredRelation, Q, TextField, Value
 from django.utils import timezone
 
 from carnet.audit.services import actor_label
@@ -438,6 +438,45 @@ def _references(*, evaluation, actor, pupil_ids, target_ids, level_ids) -> dict:
     return {"rows": found[1], "targets": found[2], "levels": found[3]}
 
 
+def _lock_and_read(*, evaluation, pupil_ids, target_ids) -> dict:
+    """Lock the evaluation (writers of one grid go one after the other: two co-authors'
+    saves can neither deadlock nor interleave) and read, in the same query, the cells the
+    changes name: (pupil, column) → (result id, level id, level text)."""
+    hits = FilteredRelation(
+        "results",
+        condition=Q(
+            results__pupil_id__in=pupil_ids or [0], results__target_id__in=target_ids or [0]
+        ),
+    )
+    # Model rows, not values(): « FOR UPDATE OF » needs them (the join's side stays unlocked).
+    rows = (
+        Evaluation.objects.filter(pk=evaluation.pk)
+        .annotate(
+            hit=hits,
+            r_pk=F("hit__pk"),
+            r_pupil=F("hit__pupil_id"),
+            r_target=F("hit__target_id"),
+            r_level=F("hit__level_id"),
+            r_code=F("hit__level__code"),
+            r_label=F("hit__level__label"),
+            r_value=F("hit__level__value"),
+        )
+        .only("pk")
+        .order_by()
+    )
+    if transaction.get_connection().features.has_select_for_update_of:
+        rows = rows.select_for_update(of=("self",))
+    return {
+        (row.r_pupil, row.r_target): (
+            row.r_pk,
+            row.r_level,
+            level_text(row.r_code, row.r_label, row.r_value),
+        )
+        for row in rows
+        if row.r_pk is not None
+    }
+
+
 @transaction.atomic
 def results_record(
     *, evaluation, actor, cells=(), comments=(), source: str = ENTRY
@@ -447,7 +486,8 @@ def results_record(
 
     The last change of a cell wins (in this list, and between two co-authors). A change of a
     certificative result is recorded in the evaluation's history (who, when, old → new, the
-    pupil by number). At most six queries, whatever the number of changes.
+    pupil by number). The evaluation is locked meanwhile (one writer of a grid at a time).
+    Four queries for a cell (five when certificative), whatever the number of changes.
     """
     latest_cells = {(c.pupil_id, c.target_id): c for c in cells}
     latest_comments = {c.pupil_id: c for c in comments}
@@ -465,20 +505,7 @@ def results_record(
         target_ids=target_ids,
         level_ids={c.level_id for c in latest_cells.values() if c.level_id is not None},
     )
-    existing = {}
-    if latest_cells:
-        rows = Result.objects.filter(
-            evaluation=evaluation, pupil_id__in=pupil_ids, target_id__in=target_ids
-        )
-        if transaction.get_connection().features.has_select_for_update:
-            rows = rows.select_for_update()
-        existing = {
-            (pupil, target): (pk, level, level_text(code, label, value))
-            for pk, pupil, target, level, code, label, value in rows.values_list(
-                "pk", "pupil_id", "target_id", "level_id", "level__code", "level__label",
-                "level__value",
-            )
-        }  # fmt: skip
+    existing = _lock_and_read(evaluation=evaluation, pupil_ids=pupil_ids, target_ids=target_ids)
 
     writes, deletes, history = [], [], []
     for (pupil, target), change in latest_cells.items():
