@@ -1,11 +1,11 @@
-"""The entry grid as a page shows it: columns, rows, and each row's cells as ready HTML.
+"""The entry grid as a page shows it: columns, rows, and the table's HTML, ready.
 
 A grid of 30 pupils × 40 criteria is 1,200 cells of a seven-option ``<select>``: rendered by
 the template language, one node at a time, it would cost most of the page's time budget
-(80 ms). The cells are therefore written here, from fragments escaped once per grid (the
-options of each level, the ``selected`` variant of each), and the template places one
-row's cells at a time. Everything a user typed (names, labels, comments) is escaped here
-with ``django.utils.html.escape`` or left to the template.
+(80 ms). The table's header and rows are therefore written here (``build_grid`` describes
+them), from fragments escaped once per grid (the options of each level, the ``selected``
+variant of each), and the template places them. Everything a user typed (names, labels,
+indicators, comments) is escaped here with ``django.utils.html.escape``.
 
 The same HTML serves both ways of entering results: without JavaScript it is a plain form
 (one ``<select>`` per cell, « Enregistrer »); ``static/js/evaluation-grid.js`` adds the
@@ -95,7 +95,8 @@ class Row:
     editable: bool
     left: bool
     comment: str
-    cells: str = ""
+    # The whole <tr>, written by build_grid.
+    html: str = ""
     filled: int = 0
 
 
@@ -109,8 +110,9 @@ class Grid:
     # writes only the cells a user changed: a co-author's entry made meanwhile is kept).
     loaded: str = ""
     filled: int = 0
-    fill_options: str = ""
-    fill_cells: str = ""
+    # The table's <thead> and <tbody> contents.
+    head: str = ""
+    body: str = ""
 
     @property
     def total(self) -> int:
@@ -137,6 +139,7 @@ class _Fragments:
     options: dict = field(default_factory=dict)  # level pk or None → the options, it selected
     shown: dict = field(default_factory=dict)  # level pk or None → the read-only cell content
     tone: dict = field(default_factory=dict)
+    fill: str = ""  # the options of a « Compléter » select
 
     def __post_init__(self):
         plain = [f'<option value="{lv.pk}">{escape(lv.text)}</option>' for lv in self.levels]
@@ -153,6 +156,7 @@ class _Fragments:
             self.tone[level.pk] = level.tone
         self.shown[None] = '<span class="visually-hidden">Non évalué</span>'
         self.tone[None] = "empty"
+        self.fill = '<option value="">—</option>' + "".join(plain)
 
 
 def build_grid(
@@ -163,10 +167,28 @@ def build_grid(
     results: dict[tuple[int, int], int],
     can_evaluate: bool,
 ) -> Grid:
-    """The grid with every row's cells written. ``results``: (pupil, column) → level pk."""
+    """The grid with its header and every row written. ``results``: (pupil, column) → level.
+
+    The table, as the template places it::
+
+        <thead>
+          <tr> Élève | a <th> per column: code, label (and indicators) | Compléter la ligne
+               | Commentaire </tr>
+          <tr class="fill-row"> Compléter les cases vides | a select per column | | </tr>
+        </thead>
+        <tbody>
+          <tr> <th scope="row" id="p…"> name, division, « sorti » / « lecture seule »
+               | a cell per column: <select name="c-<column>-<pupil>"> labelled by the row's
+                 and the column's headers, or the level shown (read-only)
+               | the row's « Compléter » select | the comment </tr> …
+        </tbody>
+
+    Without an editable row there is neither the « Compléter » row nor column.
+    """
     fragments = _Fragments(levels)
+    grid = Grid(columns=columns, rows=rows, levels=levels, can_evaluate=can_evaluate)
+    fills = can_evaluate and grid.editable_rows > 0
     loaded = []
-    filled = 0
     for row in rows:
         parts = []
         for column in columns:
@@ -177,31 +199,75 @@ def build_grid(
                 row.filled += 1
                 loaded.append(f"{row.pupil_id}:{column.target_id}={level}")
             parts.append(_cell(row, column, level, fragments))
-        filled += row.filled
-        row.cells = mark_safe("".join(parts))  # escaped fragments only
-    fill_options = mark_safe(
-        '<option value="">—</option>'
-        + "".join(f'<option value="{lv.pk}">{escape(lv.text)}</option>' for lv in levels)
-    )
-    grid = Grid(
-        columns=columns,
-        rows=rows,
-        levels=levels,
-        can_evaluate=can_evaluate,
-        loaded=";".join(loaded),
-        filled=filled,
-        fill_options=fill_options,
-    )
-    if can_evaluate and grid.editable_rows:
-        grid.fill_cells = mark_safe(
-            "".join(
-                f'<td class="fill"><select name="fill-col-{column.target_id}" '
-                f'aria-label="Compléter les cases vides de la colonne {escape(column.code)}">'
-                f"{fill_options}</select></td>"
-                for column in columns
-            )
-        )
+        grid.filled += row.filled
+        row.html = _row(row, "".join(parts), fragments, can_evaluate, fills)
+    grid.loaded = ";".join(loaded)
+    grid.head = mark_safe(_head(columns, fragments, fills))  # escaped fragments only
+    grid.body = mark_safe("".join(row.html for row in rows))  # escaped fragments only
     return grid
+
+
+def _head(columns: list[Column], fragments: _Fragments, fills: bool) -> str:
+    titles = []
+    for c in columns:
+        label = escape(c.label)
+        if c.indicator:
+            label += f" — indicateurs de réussite : {escape(c.indicator)}"
+        titles.append(
+            f'<th scope="col" class="col" title="{escape(c.label)}"><span id="t{c.target_id}" '
+            f'class="code">{escape(c.code)}</span> <span id="l{c.target_id}" '
+            f'class="col-label">{label}</span></th>'
+        )
+    head = (
+        '<tr><th scope="col" class="corner">Élève</th>'
+        + "".join(titles)
+        + ('<th scope="col" class="fill-head">Compléter la ligne</th>' if fills else "")
+        + '<th scope="col" id="hcomment" class="comment-head">Commentaire</th></tr>'
+    )
+    if fills:
+        head += (
+            '<tr class="fill-row"><th scope="row" class="corner">Compléter les cases vides</th>'
+            + "".join(
+                f'<td class="fill"><select name="fill-col-{c.target_id}" aria-label="Compléter '
+                f'les cases vides de la colonne {escape(c.code)}">{fragments.fill}</select></td>'
+                for c in columns
+            )
+            + "<td></td><td></td></tr>"
+        )
+    return head
+
+
+def _row(row: Row, cells: str, fragments: _Fragments, can_evaluate: bool, fills: bool) -> str:
+    name = escape(row.name)
+    badge = ""
+    if row.left:
+        badge = ' <span class="badge">sorti</span>'
+    elif can_evaluate and not row.editable:
+        badge = ' <span class="badge">lecture seule</span>'
+    fill = ""
+    if fills:
+        fill = '<td class="fill">'
+        if row.editable:
+            fill += (
+                f'<select name="fill-row-{row.pupil_id}" aria-label="Compléter les cases vides '
+                f'de la ligne de {name}">{fragments.fill}</select>'
+            )
+        fill += "</td>"
+    comment = escape(row.comment)
+    if row.editable:
+        comment = (
+            f'<textarea name="comment-{row.pupil_id}" rows="1" maxlength="2000" '
+            f'aria-labelledby="hcomment p{row.pupil_id}">{comment}</textarea>'
+            f'<input type="hidden" name="comment-was-{row.pupil_id}" value="{comment}">'
+        )
+    else:
+        comment = comment.replace("\n", "<br>")
+    opening = "<tr>" if row.editable else '<tr class="ro-row">'
+    return (
+        f'{opening}<th scope="row" id="p{row.pupil_id}">{name} '
+        f'<span class="division">{escape(row.division)}</span>{badge}</th>'
+        f'{cells}{fill}<td class="comment">{comment}</td></tr>'
+    )
 
 
 def _cell(row: Row, column: Column, level: int | None, fragments: _Fragments) -> str:

@@ -77,18 +77,23 @@ def editable_assignments(*, evaluation, user, pupil_ids=None):
 
 
 def columns_of(*, evaluation) -> list[Column]:
-    targets = EvaluationTarget.objects.filter(evaluation=evaluation).select_related(
-        "competency", "criterion"
-    )
+    rows = (
+        EvaluationTarget.objects.filter(evaluation=evaluation)
+        .order_by("position", "pk")
+        .values_list(
+            "pk", "competency__code", "competency__label", "criterion__position",
+            "criterion__label", "indicator",
+        )
+    )  # fmt: skip
     return [
         Column(
-            target_id=target.pk,
-            code=target.code,
-            label=target.label,
-            competency_code=target.competency.code,
-            indicator=target.indicator,
+            target_id=pk,
+            code=f"{code}.{position}" if position is not None else code,
+            label=criterion if position is not None else label,
+            competency_code=code,
+            indicator=indicator,
         )
-        for target in targets
+        for pk, code, label, position, criterion, indicator in rows
     ]
 
 
@@ -104,7 +109,13 @@ def assignments_of(*, evaluation):
 def grid_of(*, evaluation, user, can_evaluate: bool) -> Grid:
     """The whole grid, in six queries (five for a reader, who edits no row)."""
     columns = columns_of(evaluation=evaluation)
-    assignments = list(assignments_of(evaluation=evaluation))
+    assignments = (
+        assignments_of(evaluation=evaluation)
+        .values_list(
+            "pupil_id", "pupil__last_name", "pupil__first_name", "pupil__status",
+            "division__code", "comment",
+        )
+    )  # fmt: skip
     editable = set()
     if can_evaluate:
         editable = set(
@@ -121,14 +132,14 @@ def grid_of(*, evaluation, user, can_evaluate: bool) -> Grid:
     levels = levels_of(scale_of(diploma_id=evaluation.scenario.diploma_id))
     rows = [
         Row(
-            pupil_id=a.pupil_id,
-            name=str(a.pupil),
-            division=a.division.code if a.division_id else "",
-            editable=a.pupil_id in editable,
-            left=a.pupil.status == PupilStatus.LEFT,
-            comment=a.comment,
+            pupil_id=pupil,
+            name=f"{last_name} {first_name}",
+            division=division or "",
+            editable=pupil in editable,
+            left=status == PupilStatus.LEFT,
+            comment=comment,
         )
-        for a in assignments
+        for pupil, last_name, first_name, status, division, comment in assignments
     ]
     return build_grid(
         columns=columns, rows=rows, levels=levels, results=results, can_evaluate=can_evaluate

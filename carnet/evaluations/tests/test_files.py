@@ -81,30 +81,28 @@ class TestPaper:
     def test_pupils_by_columns_with_a_box_per_level(self, school, evaluation):
         html = paper_grid_html(evaluation=evaluation, logo=PNG_URI)
         page = soup_of(html)
-        header = [th.get_text() for th in page.select("thead th")]
-        assert header == [
-            "Élève",
-            "Division",
-            "C2.1",
-            "C2.2",
-            "C2.3",
-            "C4.1",
-            "C4.2",
-            "Observations",
-        ]
+        codes = page.select_one("th.codes").get_text()
+        keys = page.select_one("th.keys").get_text()
+        assert codes.split("│") == [c.center(13) for c in ("C2.1", "C2.2", "C2.3", "C4.1", "C4.2")]
+        assert keys.split("│") == [" 1 2 3 4 a d "] * 5
         rows = page.select("tbody tr")
         assert len(rows) == 10
-        assert (
-            rows[0].select("td.boxes")[0].get_text()
-            == "☐\u202f1  ☐\u202f2  ☐\u202f3  ☐\u202f4  ☐\u202fa  ☐\u202fd"
+        assert rows[0].select_one("td.name").get_text(" ", strip=True) == (
+            f"{school.pupils[0]} 2MELEC-A"
         )
+        boxes = rows[0].select("td")[1].get_text()
+        # Every character in its place: each box under its level's key, the lines aligned.
+        assert len(boxes) == len(keys) == len(codes)
+        assert boxes.split("│") == [" ☐ ☐ ☐ ☐ ☐ ☐ "] * 5
         assert page.select_one("img.logo")["src"] == PNG_URI
         assert "C2.1 Après inventaire" in page.select_one(".legend").get_text()
-        # The filled one ticks the level entered.
+        assert page.select_one("th.comment").get_text() == "Observations"
+        # The filled one ticks the level entered (3, the third box of C2.1).
         filled = soup_of(paper_grid_html(evaluation=evaluation, filled=True))
-        assert "☒\u202f3" in filled.select("tbody tr")[0].select("td.boxes")[0].get_text()
+        first = filled.select("tbody tr")[0].select("td")[1].get_text()
+        assert first.split("│")[0] == " ☐ ☐ ☒ ☐ ☐ ☐ "
 
-    def test_forty_columns_go_on_five_landscape_pages(self, school):
+    def test_forty_columns_go_on_seven_landscape_pages(self, school):
         from carnet.referentials.models import Criterion
 
         criteria = Criterion.objects.filter(competency__diploma=school.diploma).order_by(
@@ -112,7 +110,7 @@ class TestPaper:
         )[:40]
         evaluation = school.evaluate(criteria=[c.pk for c in criteria])
         document = html_document(html=paper_grid_html(evaluation=evaluation))
-        assert len(document.pages) == 5
+        assert len(document.pages) == 7  # six columns a page, ten pupils
         width, height = document.pages[0].width, document.pages[0].height
         assert width > height
 
