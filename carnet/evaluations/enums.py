@@ -7,7 +7,7 @@ class EvaluationKind(models.TextChoices):
 
 
 class Grain(models.TextChoices):
-    """« Évaluation détaillée par critères ou par compétences générales »."""
+    """« Évaluation détaillée par critères ou par compétences générales »."""
 
     CRITERION = "critere", "Par critère"
     COMPETENCY = "competence", "Par compétence"

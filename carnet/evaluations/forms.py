@@ -36,8 +36,8 @@ class PupilChoices(forms.ModelMultipleChoiceField):
 
 
 class EvaluationCreateForm(forms.Form):
-    """« Nouvelle évaluation ». The pupils' list appears once the divisions are known (on
-    choosing them with htmx; with « Afficher les élèves » without JavaScript); left unseen,
+    """« Nouvelle évaluation ». The pupils' list appears once the divisions are known (on
+    choosing them with htmx; with « Afficher les élèves » without JavaScript); left unseen,
     every active pupil of the divisions is evaluated."""
 
     kind = forms.ChoiceField(
@@ -59,7 +59,7 @@ class EvaluationCreateForm(forms.Form):
         label="Intitulé",
         max_length=200,
         required=False,
-        help_text="Facultatif : par exemple « Mise en service du tableau, séance 2 ».",
+        help_text="Facultatif : par exemple « Mise en service du tableau, séance 2 ».",
     )
     date = date_field("Date de l'évaluation")
     divisions = StructureChoices(
@@ -191,7 +191,7 @@ class EvaluationCreateForm(forms.Form):
 
 
 class EvaluationEditForm(forms.Form):
-    """« Modifier l'évaluation »: title, date, success indicators, pupils."""
+    """« Modifier l'évaluation »: title, date, success indicators, pupils."""
 
     title = EvaluationCreateForm.base_fields["title"]
     date = date_field("Date de l'évaluation")
@@ -222,7 +222,7 @@ class EvaluationEditForm(forms.Form):
 class GridUploadForm(forms.Form):
     file = forms.FileField(
         label="Grille remplie (XLSX)",
-        help_text="Le fichier exporté par « Exporter (XLSX) », rempli dans votre tableur. "
+        help_text="Le fichier exporté par « Exporter (XLSX) », rempli dans votre tableur. "
         "2 Mo au plus.",
         error_messages={
             "required": "Choisissez le fichier de la grille remplie.",

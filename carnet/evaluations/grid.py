@@ -8,7 +8,7 @@ variant of each), and the template places them. Everything a user typed (names, 
 indicators, comments) is escaped here with ``django.utils.html.escape``.
 
 The same HTML serves both ways of entering results: without JavaScript it is a plain form
-(one ``<select>`` per cell, « Enregistrer »); ``static/js/evaluation-grid.js`` adds the
+(one ``<select>`` per cell, « Enregistrer »); ``static/js/evaluation-grid.js`` adds the
 keyboard and the background saving on top of it.
 """
 
@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-# A cell's form field: « c-<column id>-<pupil id> »; a fill of empty cells: « fill-col-<id> »,
-# « fill-row-<id> »; a comment: « comment-<pupil id> » (its value when the page was made:
-# « comment-was-<pupil id> »); the cells' values when the page was made: « loaded ».
+# A cell's form field: « c-<column id>-<pupil id> »; a fill of empty cells: « fill-col-<id> »,
+# « fill-row-<id> »; a comment: « comment-<pupil id> » (its value when the page was made:
+# « comment-was-<pupil id> »); the cells' values when the page was made: « loaded ».
 CELL_FIELD = "c-{target}-{pupil}"
 TONES = 4
 
@@ -34,18 +34,18 @@ class Level:
     label: str
     key: str
     value: int | None
-    # « t1 » (lowest) … « t4 » (highest) for the levels that count, « tx » for the others
+    # « t1 » (lowest) … « t4 » (highest) for the levels that count, « tx » for the others
     # (absent, dispensé): a colour to complement the code and label, never alone.
     tone: str
 
     @property
     def text(self) -> str:
-        """« 3 Maîtrisé »; « Absent » for a level that counts for nothing (as ScaleLevel)."""
+        """« 3 Maîtrisé »; « Absent » for a level that counts for nothing (as ScaleLevel)."""
         return level_text(self.code, self.label, self.value)
 
     @property
     def short(self) -> str:
-        """What a cell shows: the code (« 3 »), or the key of a long code (« a », Absent)."""
+        """What a cell shows: the code (« 3 »), or the key of a long code (« a », Absent)."""
         return self.code if len(self.code) <= 3 else self.key
 
 
@@ -106,7 +106,7 @@ class Grid:
     rows: list[Row]
     levels: list[Level]
     can_evaluate: bool
-    # The cells' values when the page was made, « pupil:column=level;… » (the no-JS form
+    # The cells' values when the page was made, « pupil:column=level;… » (the no-JS form
     # writes only the cells a user changed: a co-author's entry made meanwhile is kept).
     loaded: str = ""
     filled: int = 0
@@ -139,7 +139,7 @@ class _Fragments:
     options: dict = field(default_factory=dict)  # level pk or None → the options, it selected
     shown: dict = field(default_factory=dict)  # level pk or None → the read-only cell content
     tone: dict = field(default_factory=dict)
-    fill: str = ""  # the options of a « Compléter » select
+    fill: str = ""  # the options of a « Compléter » select
 
     def __post_init__(self):
         plain = [f'<option value="{lv.pk}">{escape(lv.text)}</option>' for lv in self.levels]
@@ -177,13 +177,13 @@ def build_grid(
           <tr class="fill-row"> Compléter les cases vides | a select per column | | </tr>
         </thead>
         <tbody>
-          <tr> <th scope="row" id="p…"> name, division, « sorti » / « lecture seule »
+          <tr> <th scope="row" id="p…"> name, division, « sorti » / « lecture seule »
                | a cell per column: <select name="c-<column>-<pupil>"> labelled by the row's
                  and the column's headers, or the level shown (read-only)
-               | the row's « Compléter » select | the comment </tr> …
+               | the row's « Compléter » select | the comment </tr> …
         </tbody>
 
-    Without an editable row there is neither the « Compléter » row nor column.
+    Without an editable row there is neither the « Compléter » row nor column.
     """
     fragments = _Fragments(levels)
     grid = Grid(columns=columns, rows=rows, levels=levels, can_evaluate=can_evaluate)

@@ -1,4 +1,4 @@
-"""« Importer une grille remplie »: a filled XLSX grid, previewed, then applied all or nothing.
+"""« Importer une grille remplie »: a filled XLSX grid, previewed, then applied all or nothing.
 
 The rules of the establishment's other imports (carnet/imports/services.py), kept here
 until the shared lifecycle (carnet/imports/batches.py, being written) reaches this branch:
@@ -286,7 +286,7 @@ def _apply(*, evaluation, batch: GridImport, actor) -> None:
 
 @transaction.atomic
 def grid_import_cancel(*, grid_import: GridImport) -> None:
-    """« Abandonner »: the preview keeps nothing of the file from then on."""
+    """« Abandonner »: the preview keeps nothing of the file from then on."""
     if grid_import.status == GridImportStatus.PREVIEW:
         grid_import.status = GridImportStatus.CANCELLED
         grid_import.payload = {}

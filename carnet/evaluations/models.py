@@ -3,7 +3,7 @@
 An evaluation's grid has one column per ``EvaluationTarget`` (a criterion, or a whole
 competency) and one row per ``EvaluationPupil`` (the pupils assigned to it: for a
 certificative evaluation, PRODUCT.md rule 6). A ``Result`` is one filled cell: a level of the
-diploma's scale (referentials.ScaleLevel). « Non évalué » is no result at all.
+diploma's scale (referentials.ScaleLevel). « Non évalué » is no result at all.
 """
 
 import secrets
@@ -84,7 +84,7 @@ class EvaluationTarget(models.Model):
         "referentials.Criterion", on_delete=models.PROTECT, null=True, blank=True,
         related_name="+",
     )  # fmt: skip
-    # « Indicateurs de réussite » refining the criterion for this evaluation (optional).
+    # « Indicateurs de réussite » refining the criterion for this evaluation (optional).
     indicator = models.CharField("indicateurs de réussite", max_length=300, blank=True)
     position = models.PositiveSmallIntegerField()
 
@@ -104,7 +104,7 @@ class EvaluationTarget(models.Model):
 
     @property
     def code(self) -> str:
-        """« C2.3 » (the third criterion of C2) or « C2 »: what names the column in the grid,
+        """« C2.3 » (the third criterion of C2) or « C2 »: what names the column in the grid,
         its XLSX export and the re-import (select_related competency and criterion)."""
         if self.criterion_id is None:
             return self.competency.code
@@ -173,9 +173,9 @@ class Result(models.Model):
 class ResultChange(models.Model):
     """The history of a certificative evaluation's cells: who changed which, when, from what
     to what. The pupil is named by number (``pupil_id``), never by name; the levels are kept
-    as text (« 3 Maîtrisé »), so that a record never changes once written.
+    as text (« 3 Maîtrisé »), so that a record never changes once written.
 
-    Kept here rather than in the establishment's « Journal des modifications », which the
+    Kept here rather than in the establishment's « Journal des modifications », which the
     administrator reads: CCF marks are pedagogical content (PRODUCT.md rule 1).
     """
 
@@ -191,7 +191,7 @@ class ResultChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     actor_label = models.CharField(max_length=200)
-    # « Saisie », « Import du fichier grille.xlsx »…
+    # « Saisie », « Import du fichier grille.xlsx »…
     source = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 

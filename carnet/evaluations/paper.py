@@ -1,14 +1,14 @@
-"""« Grille papier »: the grid printed for the workshop, a box to tick per level.
+"""« Grille papier »: the grid printed for the workshop, a box to tick per level.
 
 A4 landscape, ``COLUMNS_PER_PAGE`` columns a page (each page names its columns in full
 below the table), the pupils one after the other (the header rows repeat on every page).
 
 WeasyPrint lays a table cell out in about 0.7 ms: a cell per criterion and pupil made a
 35 × 40 grid cost well over a second. Here a pupil's row has two cells, the name and one
-line of text in a monospaced font: every box is a character (☐, or ☒ where « remplie »
+line of text in a monospaced font: every box is a character (☐, or ☒ where « remplie »
 ticks the level entered), every column the same number of characters, and the line
 between two columns is a character too (│, which spans the whole line): the boxes of
-every row, the levels above them (« 1 2 3 4 a d ») and the columns' codes line up
+every row, the levels above them (« 1 2 3 4 a d ») and the columns' codes line up
 exactly, whatever the font's size.
 """
 
@@ -30,7 +30,7 @@ EMPTY_BOX, TICKED_BOX, SEPARATOR = "☐", "☒", "│"
 class PaperRow:
     name: str
     division: str
-    boxes: str  # every column's boxes, one character each, columns parted by « │ »
+    boxes: str  # every column's boxes, one character each, columns parted by « │ »
     comment: str
 
 

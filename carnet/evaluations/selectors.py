@@ -1,7 +1,7 @@
 """Reads of the evaluations, always of one establishment, with their queries planned.
 
 The grid of an evaluation (``grid_of``: six queries whatever its size), the lists (a
-scenario's evaluations, the establishment's), a pupil's results (« Mes résultats », and the
+scenario's evaluations, the establishment's), a pupil's results (« Mes résultats », and the
 dashboards of the next issue: ``pupil_results``), the history of a certificative
 evaluation, and what the form of a new evaluation offers.
 """
@@ -254,7 +254,7 @@ def structure_pupils(*, establishment, structures) -> list[Pupil]:
     )
 
 
-# --- A pupil's results (« Mes résultats », the dashboards) ------------------------------------
+# --- A pupil's results (« Mes résultats », the dashboards) ------------------------------------
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,11 @@
 """The grid as a spreadsheet: its XLSX export, and the reading of a filled one sent back.
 
 No Django here: plain data in, bytes or rows and problems out (the services plan and
-apply). The export's sheet « Grille » has a header row « N° élève | Nom | Prénom |
-Division | C2.1 | C2.2 … | Commentaire », one line per pupil; the re-import finds the
+apply). The export's sheet « Grille » has a header row « N° élève | Nom | Prénom |
+Division | C2.1 | C2.2 … | Commentaire », one line per pupil; the re-import finds the
 columns by that header (the column codes name the evaluation's columns) and the pupils by
-their number. In a cell, a level is its key (« 3 », « a »), its code or its label; « n »
-(or « Non évalué ») empties the cell; an empty cell changes nothing.
+their number. In a cell, a level is its key (« 3 », « a »), its code or its label; « n »
+(or « Non évalué ») empties the cell; an empty cell changes nothing.
 
 A file sent back is checked before openpyxl opens it: an XLSX is a zip holding
 ``xl/workbook.xml``; anything else (.xls, an encrypted workbook, OpenDocument, a PDF…), a
@@ -72,7 +72,7 @@ class SheetRow:
 
 
 def _put(sheet, row: int, column: int, value, **style):
-    """A cell written as what it is: a text stays a text, even « =SOMME() » (no formula, and
+    """A cell written as what it is: a text stays a text, even « =SOMME() » (no formula, and
     Excel shows it as typed: quotePrefix)."""
     cell = sheet.cell(row=row, column=column, value=value)
     if isinstance(value, str):
@@ -110,8 +110,8 @@ def grid_xlsx(
         sheet,
         3,
         1,
-        "Ne modifiez ni la colonne « N° élève » ni les codes des colonnes : la plateforme "
-        "s'en sert pour relire le fichier (« Importer une grille remplie »).",
+        "Ne modifiez ni la colonne « N° élève » ni les codes des colonnes : la plateforme "
+        "s'en sert pour relire le fichier (« Importer une grille remplie »).",
     )
     header_row = 5
     header = [*FIXED, *(c.code for c in columns), COMMENT]
@@ -186,7 +186,7 @@ class Problem:
 
 @dataclass
 class Line:
-    """A line of the file: ``values`` maps column ids to a level pk, or None (« n »: empty
+    """A line of the file: ``values`` maps column ids to a level pk, or None (« n »: empty
     the cell); a cell left empty is absent. ``comment`` is None when left empty."""
 
     line: int
@@ -208,7 +208,7 @@ class Refused(Exception):
 
 
 def fold(value) -> str:
-    """Case-, accent- and spacing-insensitive text: « Non évalué » → « non evalue »."""
+    """Case-, accent- and spacing-insensitive text: « Non évalué » → « non evalue »."""
     text = _text(value).casefold()
     bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     return " ".join(bare.replace("°", " ").replace(".", " . ").split()).replace(" . ", ".")
@@ -231,7 +231,7 @@ def check_workbook(content: bytes, name: str) -> None:
     if content.startswith(OLE2_MAGIC):
         raise Refused(
             f"Le fichier {name} est au format Excel 97-2003 (.xls) ou protégé par un mot de "
-            "passe : enregistrez-le au format « Classeur Excel (.xlsx) », sans mot de passe."
+            "passe : enregistrez-le au format « Classeur Excel (.xlsx) », sans mot de passe."
         )
     if not content.startswith(ZIP_MAGIC):
         raise Refused(
@@ -250,7 +250,7 @@ def check_workbook(content: bytes, name: str) -> None:
     if "mimetype" in names:
         raise Refused(
             f"Le fichier {name} est au format OpenDocument (.ods) : enregistrez-le au format "
-            "« Classeur Excel (.xlsx) »."
+            "« Classeur Excel (.xlsx) »."
         )
     if "xl/workbook.xml" not in names:
         raise Refused(f"Le fichier {name} est une archive zip, pas un classeur Excel (.xlsx).")
@@ -268,8 +268,8 @@ def check_workbook(content: bytes, name: str) -> None:
         types = b""
     if any(n.lower().endswith("vbaproject.bin") for n in names) or b"macroenabled" in types.lower():
         raise Refused(
-            f"Le classeur {name} contient des macros : enregistrez-le au format « Classeur "
-            "Excel (.xlsx) », sans macros, puis déposez-le de nouveau."
+            f"Le classeur {name} contient des macros : enregistrez-le au format « Classeur "
+            "Excel (.xlsx) », sans macros, puis déposez-le de nouveau."
         )
     for entry in entries:
         if entry.flag_bits & 0x1:
@@ -318,7 +318,7 @@ def xml_prolog(content: bytes) -> bytes:
 def _sheet_rows(content: bytes, name: str) -> list[tuple]:
     unreadable = Refused(
         f"Le classeur {name} est illisible : ouvrez-le dans votre tableur, enregistrez-le au "
-        "format « Classeur Excel (.xlsx) » puis déposez-le de nouveau."
+        "format « Classeur Excel (.xlsx) » puis déposez-le de nouveau."
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # styles and extensions openpyxl does not read
@@ -366,8 +366,8 @@ def read_grid_file(
         result.problems.append(
             Problem(
                 None,
-                f"Le classeur {name} n'a pas de ligne de titres commençant par « {FIXED[0]} » : "
-                "déposez la grille exportée par la plateforme (« Exporter (XLSX) »).",
+                f"Le classeur {name} n'a pas de ligne de titres commençant par « {FIXED[0]} » : "
+                "déposez la grille exportée par la plateforme (« Exporter (XLSX) »).",
             )
         )
         return result
@@ -395,7 +395,7 @@ def read_grid_file(
             result.problems.append(
                 Problem(
                     header_index + 1,
-                    f"La colonne « {_text(title)[:40]} » (colonne {letter}) n'est pas une colonne "
+                    f"La colonne « {_text(title)[:40]} » (colonne {letter}) n'est pas une colonne "
                     "de cette évaluation : retirez-la, ou corrigez son code.",
                 )
             )
@@ -419,8 +419,8 @@ def read_grid_file(
             result.problems.append(
                 Problem(
                     line_number,
-                    f"Ligne {line_number} : « {raw[:20]} » n'est pas un numéro d'élève de la "
-                    "grille : gardez la colonne « N° élève » telle qu'exportée.",
+                    f"Ligne {line_number} : « {raw[:20]} » n'est pas un numéro d'élève de la "
+                    "grille : gardez la colonne « N° élève » telle qu'exportée.",
                 )
             )
             continue
@@ -448,8 +448,8 @@ def read_grid_file(
                 Problem(
                     line_number,
                     f"{where} : le nom et le prénom de la ligne ne sont pas ceux de l'élève "
-                    "n° " + str(pupil) + " : ne modifiez pas les colonnes « N° élève », « Nom », "
-                    "« Prénom » (les lignes ont-elles été mélangées ?).",
+                    "n° " + str(pupil) + " : ne modifiez pas les colonnes « N° élève », « Nom », "
+                    "« Prénom » (les lignes ont-elles été mélangées ?).",
                 )
             )
             continue
@@ -467,7 +467,7 @@ def read_grid_file(
                 result.problems.append(
                     Problem(
                         line_number,
-                        f"{where}, colonne {column.code} : « {_text(value)[:20]} » n'est pas un "
+                        f"{where}, colonne {column.code} : « {_text(value)[:20]} » n'est pas un "
                         f"niveau de l'échelle ({allowed}).",
                     )
                 )

@@ -1,15 +1,15 @@
 /*
  * The entry grid of an evaluation (evaluations/grid.html): keyboard entry and saving in the
- * background. No library; loaded with « defer » (the page's CSP allows our own files only).
+ * background. No library; loaded with « defer » (the page's CSP allows our own files only).
  *
- * Without this script the grid is a plain form: a <select> per cell, « Enregistrer ».
+ * Without this script the grid is a plain form: a <select> per cell, « Enregistrer ».
  * With it:
- *  - in a cell, a key of the scale (the page's data-levels: « 1 »…« 4 », « a », « d »; on an
+ *  - in a cell, a key of the scale (the page's data-levels: « 1 »…« 4 », « a », « d »; on an
  *    AZERTY keyboard the digit keys work without Shift) enters that level and moves on (to
- *    the right or down: « Après une saisie, aller ») ; « n » enters « Non évalué » ; Delete
+ *    the right or down: « Après une saisie, aller ») ; « n » enters « Non évalué » ; Delete
  *    or Backspace empties the cell ; the arrows move ; Enter moves down, Shift+Enter up ;
  *    Home and End go to the row's first and last cells.
- *  - in a « Compléter les cases vides » cell (the first row for a column, the column before
+ *  - in a « Compléter les cases vides » cell (the first row for a column, the column before
  *    the comments for a row), a level fills the empty cells of that column or row.
  *  - every change is sent in the background: the changes of the last 400 ms go together,
  *    one request at a time (POST of JSON to data-save-url). Each cell shows its state
@@ -46,7 +46,7 @@
 
   // --- Changes waiting to be sent, being sent, and their states --------------------------
 
-  var pending = new Map(); // key « pupil:target » or « pupil:commentaire » → change
+  var pending = new Map(); // key « pupil:target » or « pupil:commentaire » → change
   var inflight = null; // the Map being sent
   var timer = null;
   var retryDelay = 2000;
@@ -110,7 +110,7 @@
         " (connexion perdue ?) : nouvel essai automatique, rien n'est perdu tant que la page reste ouverte.";
     } else if (refused) {
       words = refused + (refused > 1 ? " modifications refusées" : " modification refusée") +
-        " : survolez ou parcourez les cases marquées « ! » pour savoir pourquoi.";
+        " : survolez ou parcourez les cases marquées « ! » pour savoir pourquoi.";
     } else if (saving) {
       words = "Enregistrement en cours…";
     } else {
@@ -195,7 +195,7 @@
       event.returnValue = "";
     }
   });
-  // « Enregistrer »: with this script, send at once what waits (no page reload).
+  // « Enregistrer »: with this script, send at once what waits (no page reload).
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     flush();
@@ -223,13 +223,13 @@
     return true;
   }
 
-  // The level a key stands for: undefined for none, null for « n » (non évalué).
+  // The level a key stands for: undefined for none, null for « n » (non évalué).
   function levelOf(event) {
     if (event.ctrlKey || event.metaKey || event.altKey) return undefined;
     var key = event.key && event.key.length === 1 ? event.key.toLowerCase() : "";
     if (key === "n") return null;
     if (byKey.has(key)) return byKey.get(key);
-    // AZERTY: the « 1 » key types « & » without Shift; its code is still Digit1.
+    // AZERTY: the « 1 » key types « & » without Shift; its code is still Digit1.
     var digit = /^(?:Digit|Numpad)(\d)$/.exec(event.code || "");
     if (digit && byKey.has(digit[1])) return byKey.get(digit[1]);
     return undefined;
@@ -306,7 +306,7 @@
       }
     });
     announce(done
-      ? done + (done > 1 ? " cases vides complétées" : " case vide complétée") + " avec « " + level.text + " »."
+      ? done + (done > 1 ? " cases vides complétées" : " case vide complétée") + " avec « " + level.text + " »."
       : "Aucune case vide à compléter.");
   }
 

@@ -34,7 +34,7 @@ def school_year_bounds(start_year: int) -> tuple[datetime.date, datetime.date]:
 
 def default_targets(*, scenario) -> tuple[list[int], list[int]]:
     """The competencies and criteria a new evaluation of ``scenario`` proposes: those of its
-    « Liaison avec le référentiel »."""
+    « Liaison avec le référentiel »."""
     return (
         list(scenario.competencies.values_list("pk", flat=True)),
         list(scenario.criteria.values_list("pk", flat=True)),
@@ -168,7 +168,7 @@ def evaluation_create(
     pupils=None,
     today: datetime.date | None = None,
 ) -> Evaluation:
-    """« Nouvelle évaluation » in ``scenario``: its columns, its pupils (all the active pupils
+    """« Nouvelle évaluation » in ``scenario``: its columns, its pupils (all the active pupils
     of ``divisions`` unless ``pupils`` says which), and for a certificative one, its unit —
     its pupils are then assigned to that unit (PRODUCT.md rule 6)."""
     if not rules.has_perm("evaluations.evaluate", actor, scenario):
@@ -248,7 +248,7 @@ def evaluation_create(
 def evaluation_update(
     *, evaluation, actor, title: str, date: datetime.date, indicators: dict[int, str]
 ) -> Evaluation:
-    """« Modifier l'évaluation »: its title, its date, the success indicators of its columns."""
+    """« Modifier l'évaluation »: its title, its date, the success indicators of its columns."""
     errors = {}
     title = " ".join((title or "").split())
     if len(title) > 200:
@@ -323,7 +323,7 @@ def evaluation_pupils_set(*, evaluation, actor, pupils) -> tuple[int, int]:
 
 @transaction.atomic
 def evaluation_publish(*, evaluation, actor) -> Evaluation:
-    """« Publier »: the results of a certificative evaluation reach its pupils."""
+    """« Publier »: the results of a certificative evaluation reach its pupils."""
     if not evaluation.is_certificative:
         raise ValidationError(
             "Seule une évaluation certificative se publie : les élèves voient les résultats "

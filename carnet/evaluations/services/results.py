@@ -35,7 +35,7 @@ ENTRY = "Saisie dans la grille"
 class CellChange:
     pupil_id: int
     target_id: int
-    level_id: int | None  # None: « Non évalué », the cell emptied
+    level_id: int | None  # None: « Non évalué », the cell emptied
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,7 @@ def _lock_and_read(*, evaluation, pupil_ids, target_ids) -> dict:
             results__pupil_id__in=pupil_ids or [0], results__target_id__in=target_ids or [0]
         ),
     )
-    # Model rows, not values(): « FOR UPDATE OF » needs them (the join's side stays unlocked).
+    # Model rows, not values(): « FOR UPDATE OF » needs them (the join's side stays unlocked).
     rows = (
         Evaluation.objects.filter(pk=evaluation.pk)
         .annotate(

@@ -40,7 +40,7 @@ def wait_saved(page: Page):
     expect(page.get_by_role("status").filter(has_text=re.compile("enregistr"))).to_have_text(SAVED)
 
 
-# What the teacher types, row by row (5 columns): the scale's keys, « n », a letter of AZERTY.
+# What the teacher types, row by row (5 columns): the scale's keys, « n », a letter of AZERTY.
 TYPED = [
     ["1", "2", "3", "4", "a"],
     ["3", "3", "d", "4", "2"],
@@ -65,6 +65,8 @@ def test_a_formative_evaluation_filled_by_keyboard_then_a_certificative_one_on_u
     # The teacher's division is ticked, its ten pupils listed (htmx refreshes them).
     expect(page.get_by_label("2MELEC-A (division, 10 élèves, votre classe)")).to_be_checked()
     page.get_by_label("GR-ATELIER (groupe, 0 élève)").check()
+    both = ",".join(sorted(str(pk) for pk in (school.division.pk, school.group.pk)))
+    expect(page.locator("input[name=pupils_for]")).to_have_value(both)
     expect(page.locator("#pupils-field input[name=pupils]:checked")).to_have_count(10)
     page.get_by_label("GR-ATELIER (groupe, 0 élève)").uncheck()
     # The list is made again for the division alone (a list made for other divisions would
@@ -76,7 +78,7 @@ def test_a_formative_evaluation_filled_by_keyboard_then_a_certificative_one_on_u
     evaluation = Evaluation.objects.get()
 
     # Keyboard only: focus the first cell, then type every level (the cursor moves right,
-    # then on to the next pupil); on AZERTY, « & » is the 1 key without Shift.
+    # then on to the next pupil); on AZERTY, « & » is the 1 key without Shift.
     cell(page, evaluation, school.pupils[0], 1).focus()
     for n, row in enumerate(TYPED):
         for m, key in enumerate(row):
@@ -119,7 +121,7 @@ def test_keys_arrows_enter_delete_and_a_column_then_a_row_filled_at_once(
     ids = level_ids(school)
     first = cell(page, evaluation, school.pupils[0], 1)
     first.focus()
-    # On AZERTY, the « 1 » key without Shift types « & » (Playwright's keyboard is QWERTY:
+    # On AZERTY, the « 1 » key without Shift types « & » (Playwright's keyboard is QWERTY:
     # the event is sent as that key would send it).
     first.dispatch_event("keydown", {"key": "&", "code": "Digit1", "bubbles": True})
     expect(first).to_have_value(ids["1"])
@@ -132,7 +134,7 @@ def test_keys_arrows_enter_delete_and_a_column_then_a_row_filled_at_once(
     page.keyboard.press("x")  # not a key of the scale: nothing
     expect(cell(page, evaluation, school.pupils[1], 2)).to_have_value("")
 
-    # « tous à 3 » in the first column (its « Compléter » cell, above), then adjust.
+    # « tous à 3 » in the first column (its « Compléter » cell, above), then adjust.
     page.keyboard.press("ArrowUp")
     page.keyboard.press("ArrowUp")
     page.keyboard.press("ArrowLeft")
@@ -140,12 +142,12 @@ def test_keys_arrows_enter_delete_and_a_column_then_a_row_filled_at_once(
     expect(fill_column).to_be_focused()
     page.keyboard.press("3")
     expect(page.get_by_role("status")).to_contain_text(
-        "10 cases vides complétées avec « 3 Maîtrisé »."
+        "10 cases vides complétées avec « 3 Maîtrisé »."
     )
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")
     page.keyboard.press("4")  # the second pupil: 4 instead
-    # A row: « Compléter les cases vides de la ligne » of the third pupil, with « a ».
+    # A row: « Compléter les cases vides de la ligne » of the third pupil, with « a ».
     row_fill = page.get_by_label(f"Compléter les cases vides de la ligne de {school.pupils[2]}")
     row_fill.focus()
     page.keyboard.press("a")

@@ -179,7 +179,7 @@ class TestReimport:
         sheet = workbook["Grille"]
         sheet.cell(HEADER_ROW + 1, 5).value = "n"  # empties the cell
         sheet.cell(HEADER_ROW + 1, 6).value = 4  # a number, as a spreadsheet stores it
-        sheet.cell(HEADER_ROW + 2, 5).value = "A"  # the key of « Absent »
+        sheet.cell(HEADER_ROW + 2, 5).value = "A"  # the key of « Absent »
         sheet.cell(HEADER_ROW + 3, 7).value = "bien maitrise"  # the label, loosely
         sheet.cell(HEADER_ROW + 4, 10).value = "Très bon travail"
         content = saved(workbook)
@@ -192,7 +192,7 @@ class TestReimport:
             for th, td in (tr.select("th, td") for tr in soup(response).select("table.counts tr"))
         }
         assert counts["Cases remplies ou modifiées"] == "3"
-        assert counts["Cases effacées (« n »)"] == "1"
+        assert counts["Cases effacées (« n »)"] == "1"
         assert counts["Commentaires modifiés"] == "1"
         assert results(evaluation) == {(school.pupils[0].pk, targets[0].pk): "2"}  # not yet
 
@@ -240,14 +240,14 @@ class TestReimport:
         response = upload(client_of(school.teacher), evaluation, saved(workbook))
         problems = [li.get_text(" ", strip=True) for li in soup(response).select(".alert-error li")]
         assert problems == [
-            "La colonne « C9.9 » (colonne H) n'est pas une colonne de cette évaluation : "
+            "La colonne « C9.9 » (colonne H) n'est pas une colonne de cette évaluation : "
             "retirez-la, ou corrigez son code.",
-            f"Ligne 7 (élève n° {school.pupils[1].pk}), colonne C2.1 : « 5 » n'est pas un niveau "
+            f"Ligne 7 (élève n° {school.pupils[1].pk}), colonne C2.1 : « 5 » n'est pas un niveau "
             "de l'échelle (1, 2, 3, 4, a, d, n).",
             "Ligne 8 (élève n° 999999) : cet élève n'est pas évalué dans cette évaluation.",
             f"Ligne 9 (élève n° {school.pupils[3].pk}) : le nom et le prénom de la ligne ne sont "
-            f"pas ceux de l'élève n° {school.pupils[3].pk} : ne modifiez pas les colonnes « N° "
-            "élève », « Nom », « Prénom » (les lignes ont-elles été mélangées ?).",
+            f"pas ceux de l'élève n° {school.pupils[3].pk} : ne modifiez pas les colonnes « N° "
+            "élève », « Nom », « Prénom » (les lignes ont-elles été mélangées ?).",
             f"Ligne 16 (élève n° {school.pupils[1].pk}) : l'élève figure déjà ligne 7 : gardez "
             "une seule ligne par élève.",
         ]

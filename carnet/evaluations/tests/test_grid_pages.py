@@ -69,7 +69,7 @@ class TestGridPage:
         assert page.find(id=row_id).name == "th" and page.find(id=row_id)["scope"] == "row"
         assert page.find(id=column_id).get_text() == "C2.1"
         assert page.find(id=select["aria-describedby"]).get_text(strip=True)
-        # The levels with their code and label, the keys, and « Non évalué ».
+        # The levels with their code and label, the keys, and « Non évalué ».
         options = [o.get_text() for o in select.select("option")]
         assert options == [
             "Non évalué",
@@ -154,7 +154,7 @@ class TestPlainForm:
         page = soup(response)
         assert shown_level(page, first, columns[0]) == "3 Maîtrisé"
         assert shown_level(page, first, columns[1]) == "Absent"
-        # The stale page said « Non évalué » for this cell: it was not touched, the entry kept.
+        # The stale page said « Non évalué » for this cell: it was not touched, the entry kept.
         assert shown_level(page, second, columns[0]) == "4 Bien maîtrisé"
         assert page.find("textarea", attrs={"name": f"comment-{first.pk}"}).get_text() == (
             "Travail soigné"

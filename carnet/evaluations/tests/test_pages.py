@@ -1,5 +1,5 @@
-"""The other pages: « Nouvelle évaluation » (with and without htmx), « Modifier », « Publier »,
-the history, the lists, « Mes résultats », the scenario's block and the menus."""
+"""The other pages: « Nouvelle évaluation » (with and without htmx), « Modifier », « Publier »,
+the history, the lists, « Mes résultats », the scenario's block and the menus."""
 
 import pytest
 from django.template import Context, Template

@@ -32,7 +32,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @require_GET
 @read_required
 def paper(request, pk: int, obj):
-    """« Grille papier » (blank), or « remplie » with the levels entered (``?remplie=1``)."""
+    """« Grille papier » (blank), or « remplie » with the levels entered (``?remplie=1``)."""
     filled = request.GET.get("remplie") == "1"
     response = HttpResponse(
         paper_grid_pdf(evaluation=obj, filled=filled), content_type="application/pdf"
@@ -62,7 +62,7 @@ def _upload_page(request, evaluation, form, status=200):
 @require_http_methods(["GET", "POST"])
 @upload_limit(MAX_BYTES, permission="evaluations.evaluate")
 def grid_import(request, pk: int):
-    """« Importer une grille remplie »: the file, then its preview. (The upload limit checks
+    """« Importer une grille remplie »: the file, then its preview. (The upload limit checks
     the permission on the establishment before the body is read; the evaluation here.)"""
     evaluation = evaluation_object(request, pk)
     if not rules.has_perm("evaluations.evaluate", request.user, evaluation):

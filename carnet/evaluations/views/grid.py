@@ -1,4 +1,4 @@
-"""The entry grid: the page (GET), its plain form (« Enregistrer », without JavaScript) and
+"""The entry grid: the page (GET), its plain form (« Enregistrer », without JavaScript) and
 the background save of the grid's script (a small JSON request per batch of changes)."""
 
 import json
@@ -51,7 +51,7 @@ def _digits(value: str) -> int | None:
 
 def form_changes(post) -> tuple[list[CellChange], list[CommentChange], int]:
     """The changes a plain form of the grid carries: the cells whose value differs from the
-    one on the page when it was made (``loaded``), after the « Compléter » selections filled
+    one on the page when it was made (``loaded``), after the « Compléter » selections filled
     the cells left empty (a column's first, then a row's); the comments changed. The third
     value counts the fields that did not read."""
     loaded = parse_loaded(post.get("loaded", ""))
@@ -86,7 +86,7 @@ def form_changes(post) -> tuple[list[CellChange], list[CommentChange], int]:
 @require_POST
 @evaluate_required
 def grid_save(request, pk: int, obj):
-    """« Enregistrer » without JavaScript: every cell and comment changed on the page."""
+    """« Enregistrer » without JavaScript: every cell and comment changed on the page."""
     cells, comments, unreadable = form_changes(request.POST)
     try:
         outcome = results_record(evaluation=obj, actor=request.user, cells=cells, comments=comments)

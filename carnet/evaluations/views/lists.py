@@ -1,4 +1,4 @@
-"""« Évaluations » (the establishment's, or one's own) and the pupil's « Mes résultats »."""
+"""« Évaluations » (the establishment's, or one's own) and the pupil's « Mes résultats »."""
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
@@ -19,7 +19,7 @@ PER_PAGE = 30
 @require_GET
 @establishment_permission_required("evaluations.read")
 def evaluation_list(request):
-    """A teacher sees their own evaluations first (« Mes évaluations »), or all of them."""
+    """A teacher sees their own evaluations first (« Mes évaluations »), or all of them."""
     is_teacher = request.user.profile == Profile.TEACHER
     mine = is_teacher and request.GET.get("toutes") != "1"
     search = request.GET.get("q", "").replace("\x00", "").strip()[:100]

@@ -1,4 +1,4 @@
-"""« Nouvelle évaluation », « Modifier l'évaluation », « Publier » and the history of a
+"""« Nouvelle évaluation », « Modifier l'évaluation », « Publier » and the history of a
 certificative evaluation."""
 
 from django.contrib import messages
@@ -73,13 +73,13 @@ def create(request, scenario_pk: int, obj):
         initial={"competencies": competencies, "criteria": criteria},
     )
     if request.POST.get("step") == "pupils":
-        # « Afficher les élèves » (or htmx on choosing divisions): the list, nothing created.
+        # « Afficher les élèves » (or htmx on choosing divisions): the list, nothing created.
         return _create_page(request, scenario, form)
     if form.pupils_list_is_stale():
         messages.info(
             request,
             "Les divisions choisies ont changé : la liste des élèves est mise à jour. "
-            "Vérifiez-la, puis cliquez de nouveau sur « Créer l'évaluation ».",
+            "Vérifiez-la, puis cliquez de nouveau sur « Créer l'évaluation ».",
         )
         return _create_page(request, scenario, form)
     if form.is_valid():
@@ -107,7 +107,7 @@ def create(request, scenario_pk: int, obj):
                 f"L'évaluation est créée : {evaluation.assignments.count()} élèves, "
                 f"{evaluation.targets.count()} colonnes. Saisissez les résultats ci-dessous "
                 "(au clavier : 1 à 4, a, d, n). Des indicateurs de réussite par critère se "
-                "précisent dans « Modifier l'évaluation ».",
+                "précisent dans « Modifier l'évaluation ».",
             )
             return redirect("evaluations:grid", pk=evaluation.pk)
     return _create_page(request, form=form, scenario=scenario, status=200)
@@ -222,8 +222,8 @@ def publish(request, pk: int, obj):
     else:
         messages.success(
             request,
-            "Les résultats sont publiés : chaque élève voit désormais les siens dans « Mes "
-            "résultats ».",
+            "Les résultats sont publiés : chaque élève voit désormais les siens dans « Mes "
+            "résultats ».",
         )
     return redirect("evaluations:grid", pk=evaluation.pk)
 
