@@ -4,6 +4,7 @@ co-authors at once, and its query counts."""
 import json
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from carnet.core.tests.html import soup, text
@@ -250,6 +251,26 @@ class TestBackgroundSave:
         assert response.status_code == 400
         assert "rechargez la page" in response.json()["error"]
         assert not Result.objects.exists()
+
+    def test_the_page_s_token_in_a_header_is_what_the_script_sends(self, school, evaluation, users):
+        """The CSRF cookie is HttpOnly: the script reads the form's token and sends it as
+        X-CSRFToken; without it the save is refused."""
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(school.teacher, backend="carnet.accounts.backends.AccountBackend")
+        page = soup(client.get(grid_url(evaluation)))
+        token = page.select_one("#grid-form input[name=csrfmiddlewaretoken]")["value"]
+        cell = {
+            "pupil": school.pupils[0].pk,
+            "target": evaluation.targets.first().pk,
+            "level": levels(school)["3"],
+        }
+        body = json.dumps({"cells": [cell]})
+        refused = client.post(cells_url(evaluation), body, content_type="application/json")
+        assert refused.status_code == 403 and not Result.objects.exists()
+        saved = client.post(
+            cells_url(evaluation), body, content_type="application/json", HTTP_X_CSRFTOKEN=token
+        )
+        assert saved.status_code == 200 and Result.objects.count() == 1
 
     def test_not_an_author_403_and_nothing_written(self, school, evaluation, client_of, users):
         body = {
