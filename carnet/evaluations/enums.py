@@ -11,3 +11,12 @@ class Grain(models.TextChoices):
 
     CRITERION = "critere", "Par critère"
     COMPETENCY = "competence", "Par compétence"
+
+
+class GridImportStatus(models.TextChoices):
+    """The life of a filled XLSX grid sent back: the same four states as the other imports."""
+
+    PREVIEW = "apercu", "Aperçu"
+    APPLIED = "applique", "Appliqué"
+    REFUSED = "refuse", "Refusé"
+    CANCELLED = "annule", "Annulé"

@@ -6,12 +6,14 @@ certificative evaluation, PRODUCT.md rule 6). A ``Result`` is one filled cell: a
 diploma's scale (referentials.ScaleLevel). « Non évalué » is no result at all.
 """
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from carnet.core.tenancy import TenantManager
-from carnet.evaluations.enums import EvaluationKind, Grain
+from carnet.evaluations.enums import EvaluationKind, Grain, GridImportStatus
 
 
 class Evaluation(models.Model):
@@ -98,7 +100,19 @@ class EvaluationTarget(models.Model):
         ]
 
     def __str__(self) -> str:
-        return str(self.criterion or self.competency)
+        return f"{self.code} {self.label}"
+
+    @property
+    def code(self) -> str:
+        """« C2.3 » (the third criterion of C2) or « C2 »: what names the column in the grid,
+        its XLSX export and the re-import (select_related competency and criterion)."""
+        if self.criterion_id is None:
+            return self.competency.code
+        return f"{self.competency.code}.{self.criterion.position}"
+
+    @property
+    def label(self) -> str:
+        return self.criterion.label if self.criterion_id is not None else self.competency.label
 
 
 class EvaluationPupil(models.Model):
@@ -154,3 +168,82 @@ class Result(models.Model):
 
     def __str__(self) -> str:
         return f"Élève n° {self.pupil_id} : {self.level}"
+
+
+class ResultChange(models.Model):
+    """The history of a certificative evaluation's cells: who changed which, when, from what
+    to what. The pupil is named by number (``pupil_id``), never by name; the levels are kept
+    as text (« 3 Maîtrisé »), so that a record never changes once written.
+
+    Kept here rather than in the establishment's « Journal des modifications », which the
+    administrator reads: CCF marks are pedagogical content (PRODUCT.md rule 1).
+    """
+
+    establishment = models.ForeignKey(
+        "establishments.Establishment", on_delete=models.CASCADE, related_name="+"
+    )
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="changes")
+    target = models.ForeignKey(EvaluationTarget, on_delete=models.CASCADE, related_name="+")
+    pupil = models.ForeignKey("directory.Pupil", on_delete=models.PROTECT, related_name="+")
+    old = models.CharField("ancien niveau", max_length=130, blank=True)
+    new = models.CharField("nouveau niveau", max_length=130, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    actor_label = models.CharField(max_length=200)
+    # « Saisie », « Import du fichier grille.xlsx »…
+    source = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        verbose_name = "modification d'un résultat certificatif"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Élève n° {self.pupil_id} : {self.old or 'non évalué'} → {self.new or 'non évalué'}"
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class GridImport(models.Model):
+    """A filled XLSX grid sent back to its evaluation: its preview, then its outcome.
+
+    The same lifecycle as the establishment's imports (carnet.imports.ImportBatch): bound to
+    the file's SHA-256 and to a digest of the changes it announced, applied only within
+    24 hours and only if those changes are still exactly the ones to make. ``payload`` holds
+    the cells read from the file (pupil numbers, column ids, level ids, comments), never the
+    file itself, and is emptied once applied or cancelled.
+    """
+
+    establishment = models.ForeignKey(
+        "establishments.Establishment", on_delete=models.CASCADE, related_name="+"
+    )
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=32, unique=True, default=new_token, editable=False)
+    status = models.CharField(max_length=10, choices=GridImportStatus.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    file_name = models.CharField(max_length=200)
+    file_size = models.PositiveIntegerField()
+    file_sha256 = models.CharField(max_length=64)
+    # {"set": n, "cleared": n, "comments": n, "unchanged": n}
+    counts = models.JSONField(default=dict)
+    # [{"line": n | None, "message": "…"}]: any of them refuses the whole file.
+    problems = models.JSONField(default=list)
+    payload = models.JSONField(default=dict, blank=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        verbose_name = "import d'une grille remplie"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.created_at:%d/%m/%Y %H:%M})"

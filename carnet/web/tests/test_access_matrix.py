@@ -24,10 +24,15 @@ from carnet.accounts.tests.factories import UserFactory
 from carnet.directory.enums import PupilSource
 from carnet.directory.school_years import school_year_start
 from carnet.directory.tests.factories import DivisionFactory, PupilFactory, StaffMemberFactory
+from carnet.evaluations.enums import EvaluationKind, Grain, GridImportStatus
+from carnet.evaluations.models import GridImport
+from carnet.evaluations.services import evaluation_create
 from carnet.imports.enums import BatchKind, BatchStatus
 from carnet.imports.models import ImportBatch
 from carnet.inspection.tests.conftest import choose
 from carnet.inspection.tests.factories import InspectorGrantFactory, today
+from carnet.referentials.models import Criterion
+from carnet.scenarios.tests.factories import ScenarioFactory
 
 OK, LOGIN = "ok", "login"
 
@@ -70,6 +75,18 @@ AUDIT_PAGE = expect(403, administrateur=OK, admin_autre=OK, chef=OK, chef_autre=
 LIVE_INSPECTORS = expect(403, inspecteur_actif=OK, inspecteur_autre=OK)
 # The read-only lists: the head, and an inspector while their access is live.
 READERS = expect(403, chef=OK, chef_autre=OK, inspecteur_actif=OK, inspecteur_autre=OK)
+# Pedagogy read by the establishment's teachers, its head and a granted inspector (never its
+# administrator); B's readers get the same page of B.
+READERS_PAGE = expect(
+    403, enseignant=OK, chef=OK, inspecteur_actif=OK, chef_autre=OK, inspecteur_autre=OK
+)
+# An object of A read: B's readers do not find it.
+READ_OBJECT = expect(
+    403, enseignant=OK, chef=OK, inspecteur_actif=OK, chef_autre=404, inspecteur_autre=404
+)
+# Written by the scenario's author (prof.a) or a co-author only.
+AUTHOR_OBJECT = expect(403, enseignant=OK)
+LEARNERS_PAGE = expect(403, apprenant=OK)
 
 
 @dataclass(frozen=True)
@@ -83,6 +100,14 @@ class Route:
 
 def division(objects):
     return [objects["division"].pk]
+
+
+def evaluation(objects):
+    return [objects["evaluation"].pk]
+
+
+def grid_import(objects):
+    return [objects["evaluation"].pk, objects["grid_import"].token]
 
 
 ROUTES = {
@@ -192,6 +217,23 @@ ROUTES = {
         method="post",
     ),
     "inspection:establishment": Route(LIVE_INSPECTORS),
+    # Evaluations.
+    "evaluations:list": Route(READERS_PAGE),
+    "evaluations:my_results": Route(LEARNERS_PAGE),
+    "evaluations:create": Route(AUTHOR_OBJECT, lambda objects: [objects["scenario"].pk]),
+    "evaluations:grid": Route(READ_OBJECT, evaluation),
+    "evaluations:grid_save": Route(AUTHOR_OBJECT, evaluation, method="post"),
+    # An empty body is no JSON: the author reaches the view, which says so (400).
+    "evaluations:cells": Route(AUTHOR_OBJECT | {"enseignant": 400}, evaluation, method="post"),
+    "evaluations:edit": Route(AUTHOR_OBJECT, evaluation),
+    "evaluations:publish": Route(AUTHOR_OBJECT, evaluation),
+    "evaluations:history": Route(READ_OBJECT, evaluation),
+    "evaluations:paper": Route(READ_OBJECT, evaluation),
+    "evaluations:export": Route(READ_OBJECT, evaluation),
+    "evaluations:import": Route(AUTHOR_OBJECT, evaluation),
+    "evaluations:import_preview": Route(AUTHOR_OBJECT, grid_import),
+    "evaluations:import_confirm": Route(AUTHOR_OBJECT, grid_import, method="post"),
+    "evaluations:import_cancel": Route(AUTHOR_OBJECT, grid_import, method="post"),
 }
 
 
@@ -305,9 +347,39 @@ def objects(people, establishment, other_establishment, diplomas):
         "staff_skipped": [],
     }
 
+    scenario = ScenarioFactory(
+        establishment=establishment,
+        author=people["users"]["enseignant"],
+        school_year=division_a.school_year,
+        diploma=diplomas["BP-MELEC"],
+    )
+    scenario.criteria.set(Criterion.objects.filter(competency__code="C2")[:2])
+    evaluation_a = evaluation_create(
+        scenario=scenario,
+        actor=people["users"]["enseignant"],
+        kind=EvaluationKind.FORMATIVE,
+        date=today(),
+        grain=Grain.CRITERION,
+        divisions=[division_a],
+        criteria=[c.pk for c in scenario.criteria.all()],
+    )
+    # A preview whose grid changed since (digest): « Confirmer » refuses, with a message.
+    open_import = GridImport.objects.create(
+        establishment=establishment,
+        evaluation=evaluation_a,
+        status=GridImportStatus.PREVIEW,
+        file_name="grille.xlsx",
+        file_size=1,
+        file_sha256="0" * 64,
+        payload={"lines": [], "digest": "perime"},
+    )
+
     return {
         "establishment": establishment,
         "division": division_a,
+        "scenario": scenario,
+        "evaluation": evaluation_a,
+        "grid_import": open_import,
         "pupil": pupil,
         "teacher": people["users"]["enseignant"],
         "learner": learner,

@@ -1,0 +1,43 @@
+"""The evaluations in the main menu, and on the scenario's page (its evaluations)."""
+
+import rules
+
+from carnet.core.profiles import Profile
+from carnet.core.registry import MenuEntry, PageBlock
+from carnet.evaluations.selectors import scenario_evaluations
+
+
+def _scenario_evaluations(request, scenario):
+    return {
+        "scenario": scenario,
+        "evaluations": scenario_evaluations(scenario=scenario),
+        "can_create": rules.has_perm("evaluations.evaluate", request.user, scenario),
+    }
+
+
+MENU = (
+    MenuEntry(
+        "Évaluations",
+        "evaluations:list",
+        "evaluations.read",
+        profiles=(Profile.TEACHER, Profile.HEAD, Profile.INSPECTOR),
+        order=55,
+    ),
+    MenuEntry(
+        "Mes résultats",
+        "evaluations:my_results",
+        "evaluations.read_own",
+        profiles=(Profile.LEARNER,),
+        order=20,
+    ),
+)
+
+PAGE_BLOCKS = (
+    PageBlock(
+        page="scenarios.detail",
+        template="evaluations/blocks/_scenario_evaluations.html",
+        context=_scenario_evaluations,
+        permission="evaluations.read",
+        order=10,
+    ),
+)
