@@ -74,7 +74,9 @@ def scenario_library(
         queryset = queryset.filter(Q(author_id=author_id) | _coauthored_by(author_id))
     if filters.mine:
         queryset = queryset.filter(Q(author_id=user.pk) | _coauthored_by(user.pk))
-    return queryset.order_by("title", "pk")
+    # Last changed first: what a teacher works on now (and titles sort by accents only on a
+    # database with a French collation).
+    return queryset.order_by("-updated_at", "-pk")
 
 
 def library_authors(*, establishment, school_year: SchoolYear) -> list[User]:

@@ -28,6 +28,10 @@ from carnet.imports.enums import BatchKind, BatchStatus
 from carnet.imports.models import ImportBatch
 from carnet.inspection.tests.conftest import choose
 from carnet.inspection.tests.factories import InspectorGrantFactory, today
+from carnet.scenarios.exchange import scenario_export
+from carnet.scenarios.services import scenario_import_stage, scenario_resources_add
+from carnet.scenarios.tests.corpus import png as png_bytes
+from carnet.scenarios.tests.factories import ScenarioFactory
 
 OK, LOGIN = "ok", "login"
 
@@ -46,12 +50,35 @@ PROFILES = [
     "inspecteur_futur",  # grant to A starting tomorrow, A in their session
     "inspecteur_revoque",  # revoked grant to A, A in their session
     "inspecteur_autre",  # live grant to B, has chosen B
+    "enseignant_lecteur",  # a teacher of A who is not the author of A's scenario
+    "enseignant_autre",  # a teacher of B
 ]
 # Who may read what of each establishment (the isolation check).
-OF_A = {"administrateur", "chef", "enseignant", "apprenant", "inspecteur_actif"}
-OF_B = {"admin_autre", "chef_autre", "inspecteur_autre"}
-SECRETS_A = ("Lycée professionnel A", "0442953W", "DIVA-SECRET", "ZORGLUB", "NOTE-SECRETE-A")
-SECRETS_B = ("Lycée professionnel B", "0573690B", "DIVB-SECRET", "MARSUPILAMI", "NOTE-SECRETE-B")
+OF_A = {
+    "administrateur",
+    "chef",
+    "enseignant",
+    "apprenant",
+    "inspecteur_actif",
+    "enseignant_lecteur",
+}
+OF_B = {"admin_autre", "chef_autre", "inspecteur_autre", "enseignant_autre"}
+SECRETS_A = (
+    "Lycée professionnel A",
+    "0442953W",
+    "DIVA-SECRET",
+    "ZORGLUB",
+    "NOTE-SECRETE-A",
+    "SCENARIO-SECRET-A",
+)
+SECRETS_B = (
+    "Lycée professionnel B",
+    "0573690B",
+    "DIVB-SECRET",
+    "MARSUPILAMI",
+    "NOTE-SECRETE-B",
+    "SCENARIO-SECRET-B",
+)
 
 
 def expect(default, **statuses) -> dict:
@@ -68,6 +95,21 @@ ADMIN_OBJECT = expect(403, administrateur=OK, admin_autre=404)
 HEADS_PAGE = expect(403, chef=OK, chef_autre=OK)
 AUDIT_PAGE = expect(403, administrateur=OK, admin_autre=OK, chef=OK, chef_autre=OK)
 LIVE_INSPECTORS = expect(403, inspecteur_actif=OK, inspecteur_autre=OK)
+# Scenarios: teachers, the head and a granted inspector read, each their own establishment's.
+PEDAGOGY_PAGE = expect(
+    403,
+    **dict.fromkeys(["chef", "enseignant", "enseignant_lecteur", "inspecteur_actif"], OK),
+    **dict.fromkeys(["chef_autre", "enseignant_autre", "inspecteur_autre"], OK),
+)
+TEACHERS_PAGE = expect(403, enseignant=OK, enseignant_lecteur=OK, enseignant_autre=OK)
+# About A's scenario (author: « enseignant »): another establishment's people do not find it.
+SCENARIO_READ = expect(
+    403,
+    **dict.fromkeys(["chef", "enseignant", "enseignant_lecteur", "inspecteur_actif"], OK),
+    **dict.fromkeys(["chef_autre", "enseignant_autre", "inspecteur_autre"], 404),
+)
+SCENARIO_DUPLICATE = expect(403, enseignant=OK, enseignant_lecteur=OK, enseignant_autre=404)
+SCENARIO_EDIT = expect(403, enseignant=OK, enseignant_autre=404)
 
 
 @dataclass(frozen=True)
@@ -81,6 +123,14 @@ class Route:
 
 def division(objects):
     return [objects["division"].pk]
+
+
+def scenario(objects):
+    return [objects["scenario"].pk]
+
+
+def resource(objects):
+    return [objects["scenario"].pk, objects["resource"].pk]
 
 
 ROUTES = {
@@ -127,7 +177,7 @@ ROUTES = {
     # A has a logo, B none: B's accounts find none.
     "establishments:image": Route(
         expect(403, **dict.fromkeys(OF_A - {"inspecteur_actif"}, OK))
-        | {"admin_autre": 404, "chef_autre": 404},
+        | {"admin_autre": 404, "chef_autre": 404, "enseignant_autre": 404},
         lambda objects: ["logo"],
     ),
     # The administrator's lists.
@@ -175,6 +225,29 @@ ROUTES = {
         method="post",
     ),
     "inspection:establishment": Route(LIVE_INSPECTORS),
+    # Scénarios pédagogiques.
+    "scenarios:library": Route(PEDAGOGY_PAGE),
+    "scenarios:create": Route(TEACHERS_PAGE),
+    "scenarios:import": Route(TEACHERS_PAGE),
+    # A preview is its importer's alone: another teacher does not find it.
+    "scenarios:import_preview": Route(
+        expect(403, enseignant=OK, enseignant_lecteur=404, enseignant_autre=404),
+        lambda objects: [objects["import_token"]],
+    ),
+    "scenarios:import_cancel": Route(
+        TEACHERS_PAGE, lambda objects: [objects["import_token"]], method="post"
+    ),
+    "scenarios:detail": Route(SCENARIO_READ, scenario),
+    "scenarios:sheet": Route(SCENARIO_READ, scenario),
+    "scenarios:export": Route(SCENARIO_READ, scenario),
+    "scenarios:resource": Route(SCENARIO_READ, resource),
+    "scenarios:duplicate": Route(SCENARIO_DUPLICATE, scenario, method="post"),
+    "scenarios:delete": Route(SCENARIO_EDIT, scenario),
+    "scenarios:edit_title": Route(SCENARIO_EDIT, scenario),
+    "scenarios:edit_context": Route(SCENARIO_EDIT, scenario),
+    "scenarios:edit_links": Route(SCENARIO_EDIT, scenario),
+    "scenarios:edit_resources": Route(SCENARIO_EDIT, scenario),
+    "scenarios:resource_delete": Route(SCENARIO_EDIT, resource, method="post"),
 }
 
 
@@ -207,6 +280,10 @@ def people(users, establishment, other_establishment):
             "inspecteur_autre",
         )
     }
+    teachers = {
+        "enseignant_lecteur": UserFactory(username="lecteur.a", establishment=establishment),
+        "enseignant_autre": UserFactory(username="prof.b", establishment=other_establishment),
+    }
     chef, chef_b = users["chef"], users["chef_autre"]
     grants = {
         "actif": InspectorGrantFactory(
@@ -231,7 +308,7 @@ def people(users, establishment, other_establishment):
             granted_by=chef_b,
         ),
     }
-    return {"users": {**users, **inspectors}, "grants": grants}
+    return {"users": {**users, **inspectors, **teachers}, "grants": grants}
 
 
 @pytest.fixture
@@ -285,9 +362,29 @@ def objects(people, establishment, other_establishment, diplomas):
         "staff_skipped": [],
     }
 
+    author = people["users"]["enseignant"]
+    scenario_a = ScenarioFactory(
+        establishment=establishment, author=author, title="SCENARIO-SECRET-A"
+    )
+    (resource_a,) = scenario_resources_add(
+        scenario=scenario_a, actor=author, uploads=[("plan.png", png_bytes())]
+    )
+    ScenarioFactory(
+        establishment=other_establishment,
+        author=people["users"]["enseignant_autre"],
+        title="SCENARIO-SECRET-B",
+    )
+    import_token, _ = scenario_import_stage(
+        establishment=establishment,
+        actor=author,
+        data=scenario_export(establishment=establishment, scenario=scenario_a),
+    )
     return {
         "establishment": establishment,
         "division": division_a,
+        "scenario": scenario_a,
+        "resource": resource_a,
+        "import_token": import_token,
         "pupil": pupil,
         "teacher": people["users"]["enseignant"],
         "learner": learner,
