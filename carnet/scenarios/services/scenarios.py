@@ -24,6 +24,10 @@ from carnet.scenarios.services.resources import delete_files_on_commit, storage_
 
 CAP_LEVELS = (ClassLevel.CAP1, ClassLevel.CAP2)
 BAC_PRO_LEVELS = (ClassLevel.SECONDE, ClassLevel.PREMIERE, ClassLevel.TERMINALE)
+EVALUATED = (
+    "Des évaluations portent sur ce scénario : il ne peut pas être supprimé. "
+    "Supprimez d'abord ses évaluations."
+)
 LINK_MODELS = {
     "tasks": (Task, "activity__diploma"),
     "competencies": (Competency, "diploma"),
@@ -337,10 +341,7 @@ def scenario_delete(*, scenario: Scenario, actor: User) -> None:
     if locked.author_id != actor.pk:
         raise ValidationError("Seul l'auteur du scénario peut le supprimer.")
     if _has_protected_dependents(locked):
-        raise ValidationError(
-            "Des évaluations portent sur ce scénario : il ne peut pas être supprimé. "
-            "Supprimez d'abord ses évaluations."
-        )
+        raise ValidationError(EVALUATED)
     files = list(locked.resources.values_list("storage_name", flat=True))
     audit_event_record(
         establishment=locked.establishment,
@@ -349,5 +350,9 @@ def scenario_delete(*, scenario: Scenario, actor: User) -> None:
         subject=locked.title,
         changes={"Ressources jointes": [str(len(files)), ""]} if files else {},
     )
-    locked.delete()
+    try:
+        with transaction.atomic():
+            locked.delete()
+    except models.ProtectedError:  # an evaluation created meanwhile
+        raise ValidationError(EVALUATED) from None
     delete_files_on_commit(files)

@@ -5,6 +5,8 @@ from bs4 import BeautifulSoup
 from django.urls import reverse
 
 from carnet.accounts.tests.factories import UserFactory
+from carnet.core import registry
+from carnet.core.registry import PageBlock
 from carnet.core.tests.html import soup, text
 from carnet.documents import pdf
 from carnet.establishments.enums import ContextField
@@ -221,11 +223,29 @@ class TestDetail:
         page = soup(client_of(colleague).get(url("detail", scenario)))
         assert page.find("a", string="Modifier") and not page.find("a", string="Supprimer")
 
+    def test_other_apps_blocks_come_after_the_four_sections(
+        self, scenario, teacher, client_of, monkeypatch
+    ):
+        """Where carnet.evaluations shows a scenario's evaluations (a PageBlock)."""
+        seen = []
+
+        def context(request, obj):
+            seen.append(obj)
+            return {"last": True}
+
+        block = PageBlock("scenarios.detail", "scenarios/includes/_save_buttons.html", context)
+        monkeypatch.setattr(registry, "page_blocks", lambda page: [block] * (page == block.page))
+        page = soup(client_of(teacher).get(url("detail", scenario)))
+        button = page.find("button", string="Enregistrer et voir le scénario")
+        resources = page.find("section", attrs={"aria-labelledby": "ressources"})
+        assert button in resources.find_all_next("button")
+        assert seen == [scenario]
+
     def test_queries(self, scenario, teacher, client_of, django_assert_max_num_queries):
         criteria = Criterion.objects.filter(competency__diploma=scenario.diploma)
         scenario.criteria.set(criteria)
         client = client_of(teacher)
-        with django_assert_max_num_queries(20):
+        with django_assert_max_num_queries(16):
             client.get(url("detail", scenario))
 
     def test_another_establishments_scenario_is_not_found(self, scenario, teacher_b, client_of):
