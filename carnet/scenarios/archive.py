@@ -103,7 +103,7 @@ def clean_file_name(name: str, *, extension: str = "") -> str:
 
 
 def archive_build(*, manifest: dict, files: list[tuple[str, bytes]]) -> bytes:
-    """The zip of ``manifest`` (its « ressources » already listing ``files``)."""
+    """The zip of ``manifest`` (its « ressources » already listing ``files``)."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
@@ -154,7 +154,7 @@ def _manifest(package) -> dict:
     if MANIFEST not in package.names:
         _refuse(
             "Ce fichier n'est pas un export de scénario (scenario.json manque) : exportez le "
-            "scénario de nouveau depuis sa page (« Exporter »)."
+            "scénario de nouveau depuis sa page (« Exporter »)."
         )
     if package.size(MANIFEST) > MAX_MANIFEST_BYTES:
         _refuse("Le fichier d'export est invalide : scenario.json est beaucoup trop gros.")
@@ -166,7 +166,7 @@ def _manifest(package) -> dict:
         found = manifest.get("format") if isinstance(manifest, dict) else None
         _refuse(
             f"Ce fichier n'est pas au format {FORMAT}"
-            + (f" (format « {str(found)[:30]} »)" if found else "")
+            + (f" (format « {str(found)[:30]} »)" if found else "")
             + " : exportez le scénario de nouveau depuis sa page."
         )
     return manifest
@@ -176,14 +176,14 @@ def _context(value) -> dict[str, str]:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        _refuse("Le fichier d'export est invalide : « contexte » n'est pas un objet.")
+        _refuse("Le fichier d'export est invalide : « contexte » n'est pas un objet.")
     context = {}
     for field_ in ContextField:
         raw = value.get(field_.value)
         if raw is None:
             continue
         text = clean_text(
-            _string(raw, f"le champ « {field_.label} »", required=False, max_length=2 * MAX_LENGTH)
+            _string(raw, f"le champ « {field_.label} »", required=False, max_length=2 * MAX_LENGTH)
         )
         problem = text_problem(text, label=field_.label)
         if problem:
@@ -197,7 +197,7 @@ def _links(archive: ScenarioArchive, value) -> None:
     if value is None:
         return
     if not isinstance(value, dict):
-        _refuse("Le fichier d'export est invalide : « referentiel » n'est pas un objet.")
+        _refuse("Le fichier d'export est invalide : « referentiel » n'est pas un objet.")
     for item in _list(value.get("taches"), "la liste des tâches"):
         if not isinstance(item, dict):
             _refuse("Le fichier d'export est invalide : une tâche est mal décrite.")
@@ -231,16 +231,16 @@ def _resources(archive: ScenarioArchive, package, value) -> None:
         sha256 = _string(item.get("sha256"), "la somme de contrôle d'une ressource", max_length=64)
         size = item.get("taille")
         if path == MANIFEST or path in listed:
-            _refuse(f"Le fichier d'export cite deux fois la ressource « {path[:100]} ».")
+            _refuse(f"Le fichier d'export cite deux fois la ressource « {path[:100]} ».")
         listed.add(path)
         if path not in package.names:
-            _refuse(f"La ressource « {name[:100]} » manque dans le fichier d'export.")
+            _refuse(f"La ressource « {name[:100]} » manque dans le fichier d'export.")
         if not SHA256.match(sha256):
-            _refuse(f"La somme de contrôle de la ressource « {name[:100]} » est invalide.")
+            _refuse(f"La somme de contrôle de la ressource « {name[:100]} » est invalide.")
         content = package.read(path)
         if size != len(content) or hashlib.sha256(content).hexdigest() != sha256:
             _refuse(
-                f"La ressource « {name[:100]} » ne correspond pas à sa somme de contrôle "
+                f"La ressource « {name[:100]} » ne correspond pas à sa somme de contrôle "
                 "(SHA-256) : le fichier d'export a été modifié ou endommagé. Demandez-en un "
                 "nouvel export."
             )
@@ -253,7 +253,7 @@ def _resources(archive: ScenarioArchive, package, value) -> None:
         try:
             checked = check_resource(content)
         except ResourceRefused as refused:
-            _refuse(f"La ressource « {name[:100]} » est refusée : {refused.message}")
+            _refuse(f"La ressource « {name[:100]} » est refusée : {refused.message}")
         archive.resources.append(
             ArchivedResource(
                 name=clean_file_name(name, extension=checked.extension),
@@ -265,7 +265,7 @@ def _resources(archive: ScenarioArchive, package, value) -> None:
     if unlisted:
         _refuse(
             f"Le fichier d'export contient un fichier que scenario.json ne cite pas "
-            f"(« {unlisted[0][:100]} ») : il est refusé."
+            f"(« {unlisted[0][:100]} ») : il est refusé."
         )
 
 
@@ -276,7 +276,7 @@ def archive_read(data: bytes) -> ScenarioArchive:
     if not data.startswith(b"PK\x03\x04"):
         _refuse(
             "Ce fichier n'est pas un export de scénario (un fichier .zip produit par "
-            "« Exporter » sur la page d'un scénario)."
+            "« Exporter » sur la page d'un scénario)."
         )
     try:
         package = open_zip(data, limits=LIMITS, what="Le fichier d'export")
@@ -287,12 +287,12 @@ def archive_read(data: bytes) -> ScenarioArchive:
         level = manifest.get("niveau")
         if level not in ClassLevel.values:
             _refuse(
-                "Le fichier d'export est invalide : le niveau de classe « "
-                f"{str(level)[:30]} » n'existe pas."
+                "Le fichier d'export est invalide : le niveau de classe « "
+                f"{str(level)[:30]} » n'existe pas."
             )
         co_intervention = manifest.get("co_intervention", False)
         if not isinstance(co_intervention, bool):
-            _refuse("Le fichier d'export est invalide : « co_intervention » vaut vrai ou faux.")
+            _refuse("Le fichier d'export est invalide : « co_intervention » vaut vrai ou faux.")
         archive = ScenarioArchive(
             title=" ".join(
                 _string(manifest.get("titre"), "le titre", max_length=MAX_TITLE).split()

@@ -94,7 +94,7 @@ class ResolvedArchive:
 
 def _unknown(what: str, diploma: Diploma) -> ArchiveRefused:
     return ArchiveRefused(
-        f"Le fichier cite {what}, qui n'existe pas dans le référentiel « {diploma.title} » de la "
+        f"Le fichier cite {what}, qui n'existe pas dans le référentiel « {diploma.title} » de la "
         "plateforme : le scénario a peut-être été écrit pour une autre version du référentiel. "
         "Demandez à votre collègue de retirer cet élément puis de l'exporter de nouveau."
     )
@@ -105,7 +105,7 @@ def archive_resolve(*, archive: ScenarioArchive) -> ResolvedArchive:
     French message, for a diploma whose référentiel is not loaded or an unknown element."""
     diploma = Diploma.objects.filter(code=archive.diploma_code).first()
     if diploma is None:
-        named = f"« {archive.diploma_title} » " if archive.diploma_title else ""
+        named = f"« {archive.diploma_title} » " if archive.diploma_title else ""
         raise ArchiveRefused(
             f"Ce scénario est écrit pour le diplôme {named}(code {archive.diploma_code}), dont "
             "le référentiel n'est pas chargé sur la plateforme : il ne peut pas être importé. "

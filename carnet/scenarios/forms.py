@@ -19,7 +19,7 @@ class PersonChoices(forms.ModelMultipleChoiceField):
 
 
 class TitleForm(forms.Form):
-    """Section « Titre »."""
+    """Section « Titre »."""
 
     title = forms.CharField(
         label="Titre",
@@ -54,7 +54,7 @@ class TitleForm(forms.Form):
 
 
 class ContextForm(forms.Form):
-    """Section « Contexte »: the five fields, labelled by the establishment's masque de saisie
+    """Section « Contexte »: the five fields, labelled by the establishment's masque de saisie
     for the scenario's diploma (``labels``, read when the form is shown)."""
 
     def __init__(self, *args, labels: dict, **kwargs):
@@ -72,7 +72,7 @@ class ContextForm(forms.Form):
 
 
 class LinksForm(forms.Form):
-    """Section « Liaison avec le référentiel »: ids among the diploma's elements."""
+    """Section « Liaison avec le référentiel »: ids among the diploma's elements."""
 
     taches = forms.TypedMultipleChoiceField(coerce=int, required=False, choices=())
     competences = forms.TypedMultipleChoiceField(coerce=int, required=False, choices=())
@@ -127,7 +127,7 @@ class ResourcesForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label="Fichier d'un scénario exporté (.zip)",
-        help_text="Le fichier que « Exporter » a produit sur la page du scénario, dans cet "
+        help_text="Le fichier que « Exporter » a produit sur la page du scénario, dans cet "
         "établissement ou dans un autre.",
         error_messages={"required": "Choisissez le fichier du scénario à importer."},
     )

@@ -1,4 +1,4 @@
-"""« Scénarios pédagogiques » in the main menu (teachers; the head and a granted inspector
+"""« Scénarios pédagogiques » in the main menu (teachers; the head and a granted inspector
 read), and the teacher's scenarios of the year on their home page."""
 
 from carnet.core.profiles import Profile

@@ -4,7 +4,7 @@ A value is stored as the text the teacher typed, cleaned (``clean_text``), and t
 HTML only when shown (``render_html``), by this module alone, which writes four tags
 (``<p>``, ``<br>``, ``<ul>``/``<ol>``, ``<li>``) and links (``<a>``, from Django's
 ``urlize``: http(s) and www addresses, e-mail addresses) around text it escapes itself. No
-HTML typed or imported is ever parsed or kept: « <script> » typed in a field is shown as
+HTML typed or imported is ever parsed or kept: « <script> » typed in a field is shown as
 those characters. The same text is exported (``scenario/1``) and printed (fiche scénario).
 
 What the teacher types::
@@ -12,10 +12,10 @@ What the teacher types::
     Un paragraphe, sur une
     ou plusieurs lignes.
 
-    - une liste à puces (« - », « * » ou « • » en début de ligne)
+    - une liste à puces (« - », « * » ou « • » en début de ligne)
     - deuxième élément
 
-    1. une liste numérotée (« 1. » ou « 1) »)
+    1. une liste numérotée (« 1. » ou « 1) »)
     2. deuxième élément
 """
 
@@ -27,8 +27,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 MAX_LENGTH = 10_000
 HELP_TEXT = (
-    "Séparez les paragraphes par une ligne vide. Commencez une ligne par « - » pour une "
-    "liste à puces, par « 1. » pour une liste numérotée. Les adresses web deviennent des liens."
+    "Séparez les paragraphes par une ligne vide. Commencez une ligne par « - » pour une "
+    "liste à puces, par « 1. » pour une liste numérotée. Les adresses web deviennent des liens."
 )
 
 BULLET = re.compile(r"^\s*[-*•]\s+(.*)$")
@@ -61,7 +61,7 @@ def text_problem(value: str, *, label: str) -> str | None:
     """What is wrong with a cleaned value (too long), in French; None when fine."""
     if len(value) > MAX_LENGTH:
         return (
-            f"Le champ « {label} » compte {len(value)} caractères : au plus {MAX_LENGTH}. "
+            f"Le champ « {label} » compte {len(value)} caractères : au plus {MAX_LENGTH}. "
             "Raccourcissez-le ou placez le détail dans une ressource jointe."
         )
     return None
@@ -69,7 +69,7 @@ def text_problem(value: str, *, label: str) -> str | None:
 
 def _inline(text: str) -> SafeString:
     # urlize escapes everything that is not a link it writes (autoescape=True); it returns a
-    # plain str, hence mark_safe (as Django's own « urlize » filter does).
+    # plain str, hence mark_safe (as Django's own « urlize » filter does).
     return mark_safe(urlize(text, nofollow=True, autoescape=True))
 
 

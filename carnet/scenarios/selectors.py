@@ -80,7 +80,7 @@ def scenario_library(
 
 
 def library_authors(*, establishment, school_year: SchoolYear) -> list[User]:
-    """Teachers who wrote (or co-wrote) a scenario of that year: the « Auteur » filter."""
+    """Teachers who wrote (or co-wrote) a scenario of that year: the « Auteur » filter."""
     of_year = Scenario.objects.filter(establishment=establishment, school_year=school_year)
     return list(
         _people()
@@ -192,8 +192,8 @@ class Links:
 
 
 def scenario_links(*, scenario: Scenario) -> Links:
-    """The section « Liaison avec le référentiel », grouped as the référentiel is: tasks
-    under their activity, criteria under their competency with « n critères sur m »."""
+    """The section « Liaison avec le référentiel », grouped as the référentiel is: tasks
+    under their activity, criteria under their competency with « n critères sur m »."""
     tasks = scenario.tasks.select_related("activity").order_by("activity__position", "position")
     activities: dict[int, ActivityLinks] = {}
     for task in tasks:
@@ -255,7 +255,7 @@ def scenario_targets(*, scenario: Scenario) -> list[ScenarioTarget]:
 
 @dataclass
 class ReferentialChoices:
-    """The diploma's référentiel, for the form of the section « Liaison avec le référentiel »."""
+    """The diploma's référentiel, for the form of the section « Liaison avec le référentiel »."""
 
     activities: list[Activity]  # with .tasks prefetched
     competencies: list[Competency]  # with .criteria prefetched

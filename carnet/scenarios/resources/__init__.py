@@ -94,7 +94,7 @@ def _lower_first(message: str) -> str:
 
 def check_resource(data: bytes) -> CheckedResource:
     """What ``data`` is, cleaned; raises ResourceRefused (its message starts in lower case,
-    to follow « « nom du fichier » : »)."""
+    to follow « « nom du fichier » : »)."""
     problem = size_problem(len(data))
     if problem:
         raise ResourceRefused(problem)

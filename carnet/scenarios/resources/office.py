@@ -8,7 +8,7 @@ main part is a document or a workbook, and that part is present.
 
 Refused: documents with macros (a macro-enabled main part, a VBA project, ActiveX
 controls, OpenDocument Basic or script libraries or events calling scripts), embedded OLE
-programs, templates fetched from elsewhere (an external « attachedTemplate »), and every
+programs, templates fetched from elsewhere (an external « attachedTemplate »), and every
 other type (presentations, old binary .doc/.xls…).
 
 Pure: bytes in, the kind out, or ``OfficeRefused`` with a French message.

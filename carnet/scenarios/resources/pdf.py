@@ -45,7 +45,7 @@ LINE_END = re.compile(rb"[\r\n]")
 
 def _code(chunk: bytes) -> bytes:
     """``chunk`` without its comments and literal strings: only names there are PDF names (a
-    URL written in a string may well hold « /JS/ »)."""
+    URL written in a string may well hold « /JS/ »)."""
     out = bytearray()
     position, length = 0, len(chunk)
     while position < length:
@@ -122,7 +122,7 @@ def _check_dictionaries(chunk: bytes) -> None:
         if name in ACTIVE_NAMES:
             raise PdfRefused(
                 f"Le PDF contient {ACTIVE_NAMES[name]} : il est refusé. Imprimez-le en PDF "
-                "(« Imprimer › Enregistrer au format PDF ») pour n'en garder que les pages."
+                "(« Imprimer › Enregistrer au format PDF ») pour n'en garder que les pages."
             )
 
 

@@ -1,7 +1,7 @@
 """Reading a zip that came from outside (an office document, an exported scenario) safely.
 
 Everything is decided from the central directory before a byte is inflated — how many
-entries, their names (no absolute path, no « .. », no drive, no backslash, no control
+entries, their names (no absolute path, no « .. », no drive, no backslash, no control
 character, no duplicate), no encryption, only the stored and deflate methods, announced
 sizes (each, all together, and the compression ratio: a zip bomb announces gigabytes for
 a few kilobytes) — and each entry is then read up to the size its header announced, plus
@@ -80,7 +80,7 @@ class SafeZip:
 
 def open_zip(data: bytes, *, limits: ZipLimits, what: str) -> SafeZip:
     """The archive ``data`` once its directory passed every check. ``what`` names it in the
-    messages (« Le document », « Le fichier d'export »)."""
+    messages (« Le document », « Le fichier d'export »)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
@@ -98,13 +98,13 @@ def open_zip(data: bytes, *, limits: ZipLimits, what: str) -> SafeZip:
     for info in infos:
         if _name_problem(info.filename):
             raise ZipRefused(
-                f"{what} contient un chemin interdit (« {info.filename[:100]} ») : il est refusé."
+                f"{what} contient un chemin interdit (« {info.filename[:100]} ») : il est refusé."
             )
         if info.is_dir():
             continue
         if info.filename in kept:
             raise ZipRefused(
-                f"{what} contient deux fois le fichier interne « {info.filename[:100]} » : "
+                f"{what} contient deux fois le fichier interne « {info.filename[:100]} » : "
                 "il est refusé."
             )
         if info.flag_bits & 0x1:

@@ -2,7 +2,7 @@
 
 The file sent is checked whole (archive.py, exchange.py) before it is kept, under a random
 token bound to the teacher who sent it (its storage name holds their id: another account's
-token finds nothing), until « Créer le scénario » or « Abandonner »; a file left there is
+token finds nothing), until « Créer le scénario » or « Abandonner »; a file left there is
 deleted after a day, when a next file is sent. Creating re-checks everything (the
 référentiel may have changed in between) and re-checks each resource by its content, as
 an upload.

@@ -1,4 +1,4 @@
-"""Section « Ressources »: files attached to a scenario, checked by their content
+"""Section « Ressources »: files attached to a scenario, checked by their content
 (carnet/scenarios/resources/), stored under random names.
 
 A file is stored before the transaction that names it, and deleted again if that fails; a
@@ -80,7 +80,7 @@ def _mb(size: int) -> str:
 def scenario_resources_add(
     *, scenario: Scenario, actor: User, uploads: list[tuple[str, bytes]]
 ) -> list[ScenarioResource]:
-    """Section « Ressources »: attach files, each checked by its content (resources/), all or
+    """Section « Ressources »: attach files, each checked by its content (resources/), all or
     none: one refused file, or too many files or megabytes for the scenario, and nothing is
     stored. ``uploads``: (the file's name, its bytes)."""
     if not uploads:
@@ -91,7 +91,7 @@ def scenario_resources_add(
         try:
             checked.append((name, check_resource(data)))
         except ResourceRefused as refused:
-            problems.append(f"« {shown} » : {refused.message}")
+            problems.append(f"« {shown} » : {refused.message}")
     if problems:
         raise ValidationError(problems)
     stored: list[str] = []

@@ -1,4 +1,4 @@
-"""A scenario's sections « Titre », « Contexte », « Liaison avec le référentiel »; its
+"""A scenario's sections « Titre », « Contexte », « Liaison avec le référentiel »; its
 duplication and deletion."""
 
 from collections.abc import Iterable, Mapping
@@ -64,12 +64,12 @@ def title_fields(*, title: str, diploma, class_level: str) -> tuple[str, dict[st
         errors["class_level"] = "Choisissez le niveau de classe."
     elif _is_cap(diploma) and class_level not in CAP_LEVELS:
         errors["class_level"] = (
-            f"« {diploma.title} » est un CAP : choisissez « 1re année de CAP » ou « 2e année "
-            "de CAP »."
+            f"« {diploma.title} » est un CAP : choisissez « 1re année de CAP » ou « 2e année "
+            "de CAP »."
         )
     elif not _is_cap(diploma) and class_level not in BAC_PRO_LEVELS:
         errors["class_level"] = (
-            f"« {diploma.title} » se prépare en Seconde, Première ou Terminale : choisissez "
+            f"« {diploma.title} » se prépare en Seconde, Première ou Terminale : choisissez "
             "l'un de ces niveaux."
         )
     return title, errors
@@ -135,8 +135,8 @@ def scenario_create(
     school_year: SchoolYear | None = None,
 ) -> Scenario:
     """A new scenario of ``author`` (a teacher of the establishment), of the current school
-    year unless ``school_year`` says otherwise. Section « Titre »; ``context`` may fill the
-    section « Contexte » at once ({ContextField value: text})."""
+    year unless ``school_year`` says otherwise. Section « Titre »; ``context`` may fill the
+    section « Contexte » at once ({ContextField value: text})."""
     check_teacher(establishment=establishment, user=author)
     title, errors = title_fields(title=title, diploma=diploma, class_level=class_level)
     if errors:
@@ -168,9 +168,9 @@ def scenario_update_title(
     co_intervention: bool,
     co_authors: Iterable,
 ) -> list[str]:
-    """Section « Titre ». Returns what changed, in words (« le titre », « le diplôme »…).
+    """Section « Titre ». Returns what changed, in words (« le titre », « le diplôme »…).
 
-    A new diploma empties the section « Liaison avec le référentiel » (its elements were of
+    A new diploma empties the section « Liaison avec le référentiel » (its elements were of
     the former référentiel); it is refused once evaluations stand on the scenario.
     """
     locked = Scenario.objects.select_for_update().get(pk=scenario.pk)
@@ -220,7 +220,7 @@ def scenario_update_title(
 
 @transaction.atomic
 def scenario_update_context(*, scenario: Scenario, actor: User, context: Mapping[str, str]) -> bool:
-    """Section « Contexte »: the five fields' texts (paragraphs and lists, richtext.py).
+    """Section « Contexte »: the five fields' texts (paragraphs and lists, richtext.py).
     Returns whether anything changed."""
     locked = Scenario.objects.select_for_update().get(pk=scenario.pk)
     cleaned = _clean_context(
@@ -244,7 +244,7 @@ def scenario_update_links(
     criteria: Iterable | None = None,
     attitudes: Iterable | None = None,
 ) -> bool:
-    """Section « Liaison avec le référentiel »: the tasks, the competencies targeted whole,
+    """Section « Liaison avec le référentiel »: the tasks, the competencies targeted whole,
     the criteria and the attitudes (objects or ids) of the scenario's diploma. A list left
     None is not changed: ``scenario_update_links(scenario=…, actor=…, criteria=[…])``
     links criteria alone. Returns whether anything changed."""
@@ -279,7 +279,7 @@ def scenario_update_links(
 def scenario_duplicate(*, scenario: Scenario, actor: User) -> Scenario:
     """A copy of ``scenario`` (any the actor may read), belonging to ``actor``, of the current
     school year: same sections, its resources copied (new files); no co-author. A copy within
-    the same year is titled « … (copie) »."""
+    the same year is titled « … (copie) »."""
     check_teacher(establishment=scenario.establishment, user=actor)
     year = school_year_current()
     title = scenario.title

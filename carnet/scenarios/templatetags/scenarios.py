@@ -5,8 +5,8 @@ register = template.Library()
 
 @register.filter
 def pluriel(value, suffix: str = "s") -> str:
-    """French plural: « 0 critère », « 1 critère », « 2 critères » (Django's pluralize
-    writes « 0 critères »). ``value``: a number or something with a length."""
+    """French plural: « 0 critère », « 1 critère », « 2 critères » (Django's pluralize
+    writes « 0 critères »). ``value``: a number or something with a length."""
     try:
         count = len(value) if hasattr(value, "__len__") else int(value)
     except (TypeError, ValueError):
@@ -16,7 +16,7 @@ def pluriel(value, suffix: str = "s") -> str:
 
 @register.filter
 def taille(size) -> str:
-    """A file's size as a French teacher reads it: « 124 octets », « 5,1 Ko », « 50 Mo »."""
+    """A file's size as a French teacher reads it: « 124 octets », « 5,1 Ko », « 50 Mo »."""
     try:
         size = int(size)
     except (TypeError, ValueError):

@@ -162,7 +162,7 @@ class TestHostileFiles:
         [
             (
                 lambda m, f: m["diplome"].update(code="BP-INCONNU", intitule="Bac Pro inconnu"),
-                "Ce scénario est écrit pour le diplôme « Bac Pro inconnu » (code BP-INCONNU), "
+                "Ce scénario est écrit pour le diplôme « Bac Pro inconnu » (code BP-INCONNU), "
                 "dont le référentiel n'est pas chargé sur la plateforme",
             ),
             (
@@ -187,15 +187,15 @@ class TestHostileFiles:
             ),
             (
                 lambda m, f: f.pop(m["ressources"][1]["fichier"]),
-                "La ressource « plan.png » manque dans le fichier d'export.",
+                "La ressource « plan.png » manque dans le fichier d'export.",
             ),
             (
                 lambda m, f: f.update({"ressources/cache.exe": b"MZ"}),
-                "un fichier que scenario.json ne cite pas (« ressources/cache.exe »)",
+                "un fichier que scenario.json ne cite pas (« ressources/cache.exe »)",
             ),
             (
                 lambda m, f: f.update({"../../etc/passwd": b"root"}),
-                "contient un chemin interdit (« ../../etc/passwd »)",
+                "contient un chemin interdit (« ../../etc/passwd »)",
             ),
             (
                 lambda m, f: f.update({f"x/{n}.txt": b"x" for n in range(40)}),
@@ -245,7 +245,7 @@ class TestHostileFiles:
             files["ressources/piege.pdf"] = content
 
         found = refusal(self.changed(full_scenario, change), other_establishment, teacher_b)
-        assert "La ressource « piege.pdf » est refusée" in found and message in found
+        assert "La ressource « piege.pdf » est refusée" in found and message in found
 
     def test_a_zip_bomb(self, full_scenario, other_establishment, teacher_b):
         zeros = b"\0" * (9 << 20)

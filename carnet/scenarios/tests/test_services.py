@@ -181,7 +181,10 @@ class TestContext:
             scenario_update_context(
                 scenario=scenario, actor=teacher, context={"materiels": "x" * 10_001}
             )
-        assert "« Outillage du plateau » compte 10001 caractères" in str(refused.value)
+        assert (
+            "« Outillage du plateau » compte 10001 caractères"
+            in refused.value.message_dict["materiels"][0]
+        )
         scenario.refresh_from_db()
         assert scenario.context == {}
 
@@ -243,7 +246,7 @@ class TestResources:
                 uploads=[("bon.pdf", corpus.real_pdf()), ("macro.docx", corpus.docm())],
             )
         assert refused.value.messages == [
-            "« macro.docx » : le document contient des macros ou des contrôles actifs : il est "
+            "« macro.docx » : le document contient des macros ou des contrôles actifs : il est "
             "refusé. Enregistrez-le sans macros (format .docx, .xlsx ou .odt) puis réessayez."
         ]
         assert stored_files() == [] and not ScenarioResource.objects.exists()

@@ -1,8 +1,8 @@
 """What the scenario pages share: finding the scenario a URL names (among the current
 establishment's only: another's is not found, 404), the permission checks, the editor.
 
-The editor shows the four sections as tabs (« Titre », « Contexte », « Liaison avec le
-référentiel », « Ressources »). Without JavaScript each is a page; with htmx (hx-boost on
+The editor shows the four sections as tabs (« Titre », « Contexte », « Liaison avec le
+référentiel », « Ressources »). Without JavaScript each is a page; with htmx (hx-boost on
 the editor) only the panel is swapped. Both come from the same template.
 """
 
@@ -78,7 +78,7 @@ def render_section(request, *, scenario: Scenario | None, section: str, context:
 
 def section_saved(request, *, scenario: Scenario, section: str, message: str, panel):
     """After a section was saved: the same section again (PRG; for htmx the fresh panel, its
-    address shown), or with « Enregistrer et continuer » the next section (the scenario's
+    address shown), or with « Enregistrer et continuer » the next section (the scenario's
     page after the last)."""
     messages.success(request, message)
     if "continuer" in request.POST:

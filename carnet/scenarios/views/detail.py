@@ -71,7 +71,7 @@ def duplicate(request, pk: int, obj):
     copy = scenario_duplicate(scenario=obj, actor=request.user)
     messages.success(
         request,
-        f"Le scénario a été dupliqué dans l'année {copy.school_year} : « {copy.title} » est le "
+        f"Le scénario a été dupliqué dans l'année {copy.school_year} : « {copy.title} » est le "
         "vôtre, modifiez-le à votre guise.",
     )
     return redirect("scenarios:detail", pk=copy.pk)
@@ -87,7 +87,7 @@ def delete(request, pk: int, obj):
         except ValidationError as exc:
             messages.error(request, exc.messages[0])
             return redirect("scenarios:detail", pk=obj.pk)
-        messages.success(request, f"Le scénario « {obj.title} » a été supprimé.")
+        messages.success(request, f"Le scénario « {obj.title} » a été supprimé.")
         return redirect("scenarios:library")
     return render(
         request,

@@ -1,5 +1,5 @@
-"""« Exporter » a scenario as a file; « Importer un scénario » from such a file: a preview,
-then « Créer le scénario »."""
+"""« Exporter » a scenario as a file; « Importer un scénario » from such a file: a preview,
+then « Créer le scénario »."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -88,7 +88,7 @@ def import_preview(request, token: str):
             scenario_import_discard(actor=request.user, token=token)
             return redirect("scenarios:import")
         messages.success(
-            request, f"Le scénario « {scenario.title} » a été importé : il est le vôtre."
+            request, f"Le scénario « {scenario.title} » a été importé : il est le vôtre."
         )
         return redirect("scenarios:detail", pk=scenario.pk)
     try:

@@ -1,5 +1,5 @@
-"""« Scénarios pédagogiques »: the library of the establishment's scenarios, and « Nouveau
-scénario » (the section « Titre » of a scenario not yet written)."""
+"""« Scénarios pédagogiques »: the library of the establishment's scenarios, and « Nouveau
+scénario » (the section « Titre » of a scenario not yet written)."""
 
 import rules
 from django.contrib import messages
@@ -95,7 +95,7 @@ def create(request):
         else:
             messages.success(
                 request,
-                f"Le scénario « {scenario.title} » a été créé. Décrivez maintenant son contexte.",
+                f"Le scénario « {scenario.title} » a été créé. Décrivez maintenant son contexte.",
             )
             return redirect(reverse("scenarios:edit_context", args=[scenario.pk]))
     return render_section(request, scenario=None, section="titre", context={"form": form})

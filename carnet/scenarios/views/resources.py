@@ -1,4 +1,4 @@
-"""Section « Ressources »: attaching files, deleting them, and serving them to whoever may
+"""Section « Ressources »: attaching files, deleting them, and serving them to whoever may
 read the scenario — office documents always as a download, never shown in the page."""
 
 from django.contrib import messages
@@ -30,8 +30,8 @@ from carnet.scenarios.views.common import (
     section_saved,
 )
 
-# A file opened in the browser runs nothing and loads nothing. A PDF keeps « object-src
-# 'self' »: the browser shows it through its own viewer, which « object-src 'none' » (the
+# A file opened in the browser runs nothing and loads nothing. A PDF keeps « object-src
+# 'self' »: the browser shows it through its own viewer, which « object-src 'none' » (the
 # pages' policy) would block; anything else is sandboxed too.
 RESOURCE_POLICY = {
     "pdf": "default-src 'none'; object-src 'self'; frame-ancestors 'none'",
@@ -67,14 +67,14 @@ def edit_resources(request, pk: int, obj):
         for name in request.uploads_too_big.values():
             form.add_error(
                 "files",
-                f"« {name} » : une ressource pèse au plus {MAX_RESOURCE_BYTES // MB} Mo, et "
+                f"« {name} » : une ressource pèse au plus {MAX_RESOURCE_BYTES // MB} Mo, et "
                 f"toutes celles envoyées ensemble {MAX_SCENARIO_BYTES // MB} Mo. Rien n'a été "
                 "joint.",
             )
     elif form.is_valid():
         files = form.cleaned_data["files"]
         problems = [
-            f"« {upload.name} » : {size_problem(upload.size)}"
+            f"« {upload.name} » : {size_problem(upload.size)}"
             for upload in files
             if size_problem(upload.size)
         ]  # before reading a byte of a file too big
@@ -89,7 +89,7 @@ def edit_resources(request, pk: int, obj):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            names = ", ".join(f"« {resource.name} »" for resource in created)
+            names = ", ".join(f"« {resource.name} »" for resource in created)
             return section_saved(
                 request,
                 scenario=scenario,
@@ -107,7 +107,7 @@ def edit_resources(request, pk: int, obj):
 def resource_delete(request, pk: int, resource_pk: int, obj):
     resource = obj
     scenario_resource_delete(resource=resource, actor=request.user)
-    messages.success(request, f"La ressource « {resource.name} » a été supprimée.")
+    messages.success(request, f"La ressource « {resource.name} » a été supprimée.")
     url = reverse("scenarios:edit_resources", args=[pk])
     if request.htmx:
         return replace_url(_resources_page(request, resource.scenario), url)

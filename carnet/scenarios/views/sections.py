@@ -1,5 +1,5 @@
-"""The sections « Titre », « Contexte » and « Liaison avec le référentiel » of a scenario,
-edited by its author and co-authors (« Ressources »: views/resources.py)."""
+"""The sections « Titre », « Contexte » and « Liaison avec le référentiel » of a scenario,
+edited by its author and co-authors (« Ressources »: views/resources.py)."""
 
 from django.core.exceptions import ValidationError
 from django.views.decorators.http import require_http_methods
@@ -60,14 +60,14 @@ def edit_title(request, pk: int, obj):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            message = "Section « Titre » enregistrée."
+            message = "Section « Titre » enregistrée."
             if "le diplôme" in changed:
                 message += (
                     " Le diplôme a changé : choisissez de nouveau les éléments de son référentiel "
-                    "(section « Liaison avec le référentiel »)."
+                    "(section « Liaison avec le référentiel »)."
                 )
             elif not changed:
-                message = "Aucune modification : la section « Titre » était déjà celle-là."
+                message = "Aucune modification : la section « Titre » était déjà celle-là."
             return section_saved(
                 request,
                 scenario=scenario,
@@ -114,7 +114,7 @@ def edit_context(request, pk: int, obj):
                 request,
                 scenario=scenario,
                 section="contexte",
-                message="Section « Contexte » enregistrée."
+                message="Section « Contexte » enregistrée."
                 if changed
                 else "Aucune modification : le contexte était déjà celui-là.",
                 panel=lambda: _context_page(request, scenario),
@@ -173,7 +173,7 @@ def edit_links(request, pk: int, obj):
                 request,
                 scenario=scenario,
                 section="referentiel",
-                message="Section « Liaison avec le référentiel » enregistrée."
+                message="Section « Liaison avec le référentiel » enregistrée."
                 if changed
                 else "Aucune modification : les éléments choisis étaient déjà ceux-là.",
                 panel=lambda: _links_page(request, scenario, choices=choices),

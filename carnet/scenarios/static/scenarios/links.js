@@ -1,4 +1,4 @@
-// « Liaison avec le référentiel »: the counter of each competency (« 2 critères sur 8 »)
+// « Liaison avec le référentiel »: the counter of each competency (« 2 critères sur 8 »)
 // follows the boxes as they are ticked. Without this script the counters are those saved.
 (function () {
   "use strict";
