@@ -3,14 +3,13 @@ read), and the teacher's scenarios of the year on their home page."""
 
 from carnet.core.profiles import Profile
 from carnet.core.registry import HomeBlock, MenuEntry
-from carnet.directory.school_years import school_year_current
-from carnet.scenarios.selectors import scenarios_of_teacher
+from carnet.scenarios.selectors import current_school_year, scenarios_of_teacher
 
 HOME_LIMIT = 5
 
 
 def _my_scenarios(request):
-    year = school_year_current()
+    year = current_school_year()
     scenarios = scenarios_of_teacher(user=request.user, school_year=year, limit=HOME_LIMIT + 1)
     return {
         "scenarios": scenarios[:HOME_LIMIT],

@@ -8,10 +8,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from carnet.accounts.models import User
 from carnet.core.profiles import Profile
 from carnet.directory.models import SchoolYear
+from carnet.directory.school_years import school_year_start
 from carnet.establishments.enums import ContextField
 from carnet.establishments.selectors import effective_mask_labels
 from carnet.referentials.models import Activity, Attitude, Competency, Criterion, Task
@@ -19,6 +21,12 @@ from carnet.scenarios.models import Scenario, ScenarioResource
 from carnet.scenarios.richtext import render_html
 
 PEOPLE_FIELDS = ("first_name", "last_name", "username")
+
+
+def current_school_year() -> SchoolYear:
+    """This school year, read (an unsaved one if no row exists yet: a page never writes)."""
+    start = school_year_start(timezone.localdate())
+    return SchoolYear.objects.filter(start_year=start).first() or SchoolYear(start_year=start)
 
 
 @dataclass(frozen=True)
@@ -55,7 +63,7 @@ def scenario_library(
     their number (scenarios with author and diploma, then their co-authors)."""
     queryset = (
         Scenario.objects.of(establishment)
-        .filter(school_year=school_year)
+        .filter(school_year__start_year=school_year.start_year)
         .select_related("diploma", "school_year")
         .prefetch_related(Prefetch("co_authors", queryset=_people()))
         .annotate(resource_count=Count("resources"))
@@ -81,7 +89,9 @@ def scenario_library(
 
 def library_authors(*, establishment, school_year: SchoolYear) -> list[User]:
     """Teachers who wrote (or co-wrote) a scenario of that year: the « Auteur » filter."""
-    of_year = Scenario.objects.filter(establishment=establishment, school_year=school_year)
+    of_year = Scenario.objects.filter(
+        establishment=establishment, school_year__start_year=school_year.start_year
+    )
     return list(
         _people()
         .filter(establishment=establishment)
@@ -95,15 +105,15 @@ def library_authors(*, establishment, school_year: SchoolYear) -> list[User]:
 def scenario_years(*, establishment, current: SchoolYear) -> list[SchoolYear]:
     """The school years with scenarios, and the current one, latest first."""
     of_year = Scenario.objects.of(establishment).filter(school_year=OuterRef("pk"))
-    years = SchoolYear.objects.filter(Q(pk=current.pk) | Exists(of_year))
-    return list(years.order_by("-start_year"))
+    years = SchoolYear.objects.filter(Exists(of_year)).exclude(start_year=current.start_year)
+    return sorted([current, *years], key=lambda year: -year.start_year)
 
 
 def scenarios_of_teacher(*, user, school_year: SchoolYear, limit: int | None = None) -> list:
     """The scenarios a teacher wrote or co-writes, of one year, last changed first."""
     queryset = (
         Scenario.objects.of(user.establishment)
-        .filter(school_year=school_year)
+        .filter(school_year__start_year=school_year.start_year)
         .filter(Q(author_id=user.pk) | _coauthored_by(user.pk))
         .select_related("diploma")
         .order_by("-updated_at", "-pk")

@@ -8,6 +8,7 @@ from carnet.accounts.tests.factories import UserFactory
 from carnet.core import registry
 from carnet.core.registry import PageBlock
 from carnet.core.tests.html import soup, text
+from carnet.directory.models import SchoolYear
 from carnet.documents import pdf
 from carnet.establishments.enums import ContextField
 from carnet.establishments.models import EntryMaskLabel
@@ -129,6 +130,13 @@ class TestLibrary:
         assert not page.find("a", string="Nouveau scénario")
         assert not page.find("button", string="Dupliquer")
         assert not page.find("input", attrs={"name": "mes"})
+
+    def test_reading_writes_nothing_not_even_the_school_year(self, teacher, client_of):
+        assert not SchoolYear.objects.exists()
+        client = client_of(teacher)
+        assert "Aucun scénario n'est encore écrit cette année." in text(client.get(LIBRARY))
+        client.get(reverse("web:home"))
+        assert not SchoolYear.objects.exists()
 
     @pytest.mark.parametrize("profile", ["administrateur", "apprenant"])
     def test_no_pedagogy_for_the_administrator_or_a_pupil(self, users, client_of, profile):

@@ -11,9 +11,13 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from carnet.core.permissions import establishment_permission_required
-from carnet.directory.school_years import school_year_current
 from carnet.documents.pdf import establishment_images, render_pdf
-from carnet.scenarios.selectors import scenario_context, scenario_links, scenario_resources
+from carnet.scenarios.selectors import (
+    current_school_year,
+    scenario_context,
+    scenario_links,
+    scenario_resources,
+)
 from carnet.scenarios.services import scenario_delete, scenario_duplicate
 from carnet.scenarios.views.common import reader_required, scenario_from_url
 
@@ -40,7 +44,7 @@ def detail(request, pk: int, obj):
             "can_edit": rules.has_perm("scenarios.edit", user, scenario),
             "can_delete": rules.has_perm("scenarios.delete", user, scenario),
             "can_duplicate": rules.has_perm("scenarios.create", user, request.establishment),
-            "is_current_year": scenario.school_year_id == school_year_current().pk,
+            "is_current_year": scenario.school_year.start_year == current_school_year().start_year,
         },
     )
 

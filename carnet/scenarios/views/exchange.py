@@ -94,7 +94,8 @@ def import_preview(request, token: str):
     try:
         resolved = archive_check(data=data)
     except ValidationError as exc:
-        scenario_import_discard(actor=request.user, token=token)
+        # The référentiel changed since the file was sent (GET writes nothing: the file goes
+        # with « Abandonner », or after a day).
         messages.error(request, exc.messages[0])
         return redirect("scenarios:import")
     archive = resolved.archive

@@ -12,11 +12,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from carnet.core.forms import add_service_errors
 from carnet.core.permissions import establishment_permission_required
 from carnet.core.profiles import Profile
-from carnet.directory.school_years import school_year_current
 from carnet.scenarios.forms import LibraryForm, TitleForm
 from carnet.scenarios.selectors import (
     LibraryFilters,
     coauthor_choices,
+    current_school_year,
     library_authors,
     scenario_library,
     scenario_years,
@@ -31,7 +31,7 @@ PER_PAGE = 50
 @establishment_permission_required("scenarios.read")
 def library(request):
     establishment, user = request.establishment, request.user
-    current = school_year_current()
+    current = current_school_year()
     years = scenario_years(establishment=establishment, current=current)
     year_by_start = {year.start_year: year for year in years}
     requested = request.GET.get("annee", "")
@@ -62,7 +62,7 @@ def library(request):
             "page_obj": page,
             "year": year,
             "current_year": current,
-            "is_current_year": year.pk == current.pk,
+            "is_current_year": year.start_year == current.start_year,
             "last_year_start": current.start_year - 1,
             "has_last_year": current.start_year - 1 in year_by_start,
             "filters": filters,
