@@ -318,6 +318,14 @@ class TestEditPages:
         assert response.url == url("edit_context", scenario)
         assert list(scenario.co_authors.all()) == [colleague]
 
+    def test_create_with_htmx_loads_the_scenarios_whole_page(self, teacher, client_of, diplomas):
+        response = client_of(teacher).post(
+            reverse("scenarios:create"),
+            {"title": "T", "diploma": diplomas["BP-MELEC"].pk, "class_level": "seconde"},
+            **HTMX,
+        )
+        assert response["HX-Redirect"] == url("edit_context", Scenario.objects.get())
+
     def test_create_refused_with_french_messages(self, teacher, client_of, diplomas):
         response = client_of(teacher).post(
             reverse("scenarios:create"),

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import HttpResponseClientRedirect
 
 from carnet.core.forms import add_service_errors
 from carnet.core.permissions import establishment_permission_required
@@ -97,5 +98,7 @@ def create(request):
                 request,
                 f"Le scénario « {scenario.title} » a été créé. Décrivez maintenant son contexte.",
             )
-            return redirect(reverse("scenarios:edit_context", args=[scenario.pk]))
+            url = reverse("scenarios:edit_context", args=[scenario.pk])
+            # htmx: the whole page (its heading, its tabs) is now the scenario's.
+            return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
     return render_section(request, scenario=None, section="titre", context={"form": form})
