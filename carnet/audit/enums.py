@@ -24,3 +24,7 @@ class AuditAction(models.TextChoices):
     LEARNER_UPDATED = "apprenant_modifie", "Apprenant hors SIECLE modifié"
     DIVISION_CREATED = "division_creee", "Division créée"
     DIVISION_UPDATED = "division_modifiee", "Division modifiée"
+    SCENARIO_COAUTHORS = "scenario_coauteurs", "Co-auteurs d'un scénario modifiés"
+    SCENARIO_IMPORTED = "scenario_importe", "Scénario importé d'un fichier"
+    SCENARIO_DELETED = "scenario_supprime", "Scénario pédagogique supprimé"
+    RESOURCE_DELETED = "ressource_supprimee", "Ressource d'un scénario supprimée"

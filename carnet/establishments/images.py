@@ -81,20 +81,22 @@ def _jpeg_trailing_bytes(data: bytes) -> int:
 TOO_BIG = "Le fichier pèse plus de 2 Mo, la taille maximale. Réduisez l'image avant de la déposer."
 
 
-def check_size(size: int) -> None:
+def check_size(size: int, *, max_bytes: int = MAX_BYTES) -> None:
     """Refuse by size alone, before reading the file."""
     if size == 0:
         raise ImageRefused("Le fichier est vide. Choisissez une image PNG ou JPEG.")
-    if size > MAX_BYTES:
+    if size > max_bytes:
         size_mb = f"{size / (1024 * 1024):.1f}".replace(".", ",")
         raise ImageRefused(
-            f"Le fichier pèse {size_mb} Mo : la taille maximale est de 2 Mo. "
-            "Réduisez l'image avant de la déposer."
+            f"Le fichier pèse {size_mb} Mo : la taille maximale est de "
+            f"{max_bytes // (1024 * 1024)} Mo. Réduisez l'image avant de la déposer."
         )
 
 
-def clean_image(data: bytes) -> CleanImage:
-    check_size(len(data))
+def clean_image(data: bytes, *, max_bytes: int = MAX_BYTES) -> CleanImage:
+    """``max_bytes``: 2 Mo for a logo or a stamp; other uploads (a scenario's resources)
+    may allow more. The limit on pixels (MAX_SIDE) is the same for all."""
+    check_size(len(data), max_bytes=max_bytes)
     head = data[:1024].lstrip().lower()
     if head.startswith((b"<?xml", b"<svg", b"<!doctype", b"<html")) or b"<svg" in head:
         raise ImageRefused(

@@ -38,7 +38,8 @@ class Scenario(models.Model):
         "referentials.Diploma", verbose_name="diplôme", on_delete=models.PROTECT, related_name="+"
     )
     class_level = models.CharField("niveau de classe", max_length=10, choices=ClassLevel.choices)
-    # Section « Contexte »: {ContextField value: sanitised HTML (paragraphs and lists)}; the
+    # Section « Contexte »: {ContextField value: the text typed, paragraphs and lists,
+    # never HTML (richtext.py turns it into HTML when shown)}; the
     # labels are the establishment's masque de saisie for the diploma, read when shown.
     context = models.JSONField("contexte", default=dict, blank=True)
     # Section « Liaison avec le référentiel ».

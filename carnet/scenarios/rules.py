@@ -34,6 +34,16 @@ def is_author_of(user, obj) -> bool:
     return scenario.author_id == user.pk or scenario.co_authors.filter(pk=user.pk).exists()
 
 
+@rules.predicate
+def is_scenario_author(user, obj) -> bool:
+    """The author alone (not a co-author): who may delete the scenario. On an
+    establishment: True, the object check decides."""
+    if is_tenant(obj):
+        return True
+    scenario = scenario_of(obj)
+    return scenario is not None and user.is_authenticated and scenario.author_id == user.pk
+
+
 reads_pedagogy = (
     is_teacher_of_establishment | is_head_of_establishment | permission_holds("inspection.read")
 )
@@ -42,3 +52,4 @@ rules.add_perm("scenarios.read", reads_pedagogy)
 # Write a new scenario, duplicate one (into one's own), import one from a file.
 rules.add_perm("scenarios.create", is_teacher_of_establishment)
 rules.add_perm("scenarios.edit", is_teacher_of_establishment & is_author_of)
+rules.add_perm("scenarios.delete", is_teacher_of_establishment & is_scenario_author)

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Values asked several times while one page is built are read once (carnet/core).
+    "carnet.core.request_cache.RequestMemoMiddleware",
     "carnet.core.middleware.SecurityHeadersMiddleware",
     # Before anything reads the session or queries: PostgreSQL refuses NUL bytes.
     "carnet.core.middleware.NulBytesMiddleware",

@@ -1,13 +1,20 @@
 """Scenarios of a teacher (the diploma must be loaded: the ``diplomas`` fixture)."""
 
 import factory
+from django.utils import timezone
 
 from carnet.accounts.tests.factories import UserFactory
-from carnet.directory.tests.factories import SchoolYearFactory
+from carnet.directory.models import SchoolYear
+from carnet.directory.school_years import school_year_start
 from carnet.establishments.tests.factories import EstablishmentFactory
 from carnet.referentials.models import Diploma
 from carnet.scenarios.enums import ClassLevel
 from carnet.scenarios.models import Scenario
+
+
+def current_year() -> SchoolYear:
+    year, _ = SchoolYear.objects.get_or_create(start_year=school_year_start(timezone.localdate()))
+    return year
 
 
 class ScenarioFactory(factory.django.DjangoModelFactory):
@@ -16,12 +23,22 @@ class ScenarioFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     establishment = factory.SubFactory(EstablishmentFactory)
-    school_year = factory.SubFactory(SchoolYearFactory)
+    # The current school year (the library's default); ``last_year`` for the year before.
+    school_year = factory.LazyFunction(current_year)
     author = factory.SubFactory(UserFactory, establishment=factory.SelfAttribute("..establishment"))
     title = factory.Sequence(lambda n: f"Scénario {n}")
     diploma = factory.LazyFunction(lambda: Diploma.objects.get(code="BP-MELEC"))
     class_level = ClassLevel.SECONDE
     context = factory.LazyFunction(dict)
+
+    class Params:
+        last_year = factory.Trait(
+            school_year=factory.LazyFunction(
+                lambda: SchoolYear.objects.get_or_create(start_year=current_year().start_year - 1)[
+                    0
+                ]
+            )
+        )
 
     @factory.post_generation
     def co_authors(obj, create, extracted, **kwargs):

@@ -32,6 +32,9 @@ from carnet.imports.models import ImportBatch
 from carnet.inspection.tests.conftest import choose
 from carnet.inspection.tests.factories import InspectorGrantFactory, today
 from carnet.referentials.models import Criterion
+from carnet.scenarios.exchange import scenario_export
+from carnet.scenarios.services import scenario_import_stage, scenario_resources_add
+from carnet.scenarios.tests.corpus import png as png_bytes
 from carnet.scenarios.tests.factories import ScenarioFactory
 
 OK, LOGIN = "ok", "login"
@@ -51,12 +54,35 @@ PROFILES = [
     "inspecteur_futur",  # grant to A starting tomorrow, A in their session
     "inspecteur_revoque",  # revoked grant to A, A in their session
     "inspecteur_autre",  # live grant to B, has chosen B
+    "enseignant_lecteur",  # a teacher of A who is not the author of A's scenario
+    "enseignant_autre",  # a teacher of B
 ]
 # Who may read what of each establishment (the isolation check).
-OF_A = {"administrateur", "chef", "enseignant", "apprenant", "inspecteur_actif"}
-OF_B = {"admin_autre", "chef_autre", "inspecteur_autre"}
-SECRETS_A = ("Lycée professionnel A", "0442953W", "DIVA-SECRET", "ZORGLUB", "NOTE-SECRETE-A")
-SECRETS_B = ("Lycée professionnel B", "0573690B", "DIVB-SECRET", "MARSUPILAMI", "NOTE-SECRETE-B")
+OF_A = {
+    "administrateur",
+    "chef",
+    "enseignant",
+    "apprenant",
+    "inspecteur_actif",
+    "enseignant_lecteur",
+}
+OF_B = {"admin_autre", "chef_autre", "inspecteur_autre", "enseignant_autre"}
+SECRETS_A = (
+    "Lycée professionnel A",
+    "0442953W",
+    "DIVA-SECRET",
+    "ZORGLUB",
+    "NOTE-SECRETE-A",
+    "SCENARIO-SECRET-A",
+)
+SECRETS_B = (
+    "Lycée professionnel B",
+    "0573690B",
+    "DIVB-SECRET",
+    "MARSUPILAMI",
+    "NOTE-SECRETE-B",
+    "SCENARIO-SECRET-B",
+)
 
 
 def expect(default, **statuses) -> dict:
@@ -75,18 +101,24 @@ AUDIT_PAGE = expect(403, administrateur=OK, admin_autre=OK, chef=OK, chef_autre=
 LIVE_INSPECTORS = expect(403, inspecteur_actif=OK, inspecteur_autre=OK)
 # The read-only lists: the head, and an inspector while their access is live.
 READERS = expect(403, chef=OK, chef_autre=OK, inspecteur_actif=OK, inspecteur_autre=OK)
-# Pedagogy read by the establishment's teachers, its head and a granted inspector (never its
-# administrator); B's readers get the same page of B.
-READERS_PAGE = expect(
-    403, enseignant=OK, chef=OK, inspecteur_actif=OK, chef_autre=OK, inspecteur_autre=OK
+# Pedagogy (scenarios, evaluations): teachers, the head and a granted inspector read, each their
+# own establishment's (never the administrator); B's readers get the same page of B.
+PEDAGOGY_PAGE = expect(
+    403,
+    **dict.fromkeys(["chef", "enseignant", "enseignant_lecteur", "inspecteur_actif"], OK),
+    **dict.fromkeys(["chef_autre", "enseignant_autre", "inspecteur_autre"], OK),
 )
-# An object of A read: B's readers do not find it.
-READ_OBJECT = expect(
-    403, enseignant=OK, chef=OK, inspecteur_actif=OK, chef_autre=404, inspecteur_autre=404
-)
-# Written by the scenario's author (prof.a) or a co-author only.
-AUTHOR_OBJECT = expect(403, enseignant=OK)
+TEACHERS_PAGE = expect(403, enseignant=OK, enseignant_lecteur=OK, enseignant_autre=OK)
 LEARNERS_PAGE = expect(403, apprenant=OK)
+# About A's scenario or evaluation (author: « enseignant »): B's people do not find it.
+SCENARIO_READ = expect(
+    403,
+    **dict.fromkeys(["chef", "enseignant", "enseignant_lecteur", "inspecteur_actif"], OK),
+    **dict.fromkeys(["chef_autre", "enseignant_autre", "inspecteur_autre"], 404),
+)
+SCENARIO_DUPLICATE = expect(403, enseignant=OK, enseignant_lecteur=OK, enseignant_autre=404)
+# Written by the scenario's author or a co-author only.
+SCENARIO_EDIT = expect(403, enseignant=OK, enseignant_autre=404)
 
 
 @dataclass(frozen=True)
@@ -108,6 +140,14 @@ def evaluation(objects):
 
 def grid_import(objects):
     return [objects["evaluation"].pk, objects["grid_import"].token]
+
+
+def scenario(objects):
+    return [objects["scenario"].pk]
+
+
+def resource(objects):
+    return [objects["scenario"].pk, objects["resource"].pk]
 
 
 ROUTES = {
@@ -154,7 +194,7 @@ ROUTES = {
     # A has a logo, B none: B's accounts find none.
     "establishments:image": Route(
         expect(403, **dict.fromkeys(OF_A - {"inspecteur_actif"}, OK))
-        | {"admin_autre": 404, "chef_autre": 404},
+        | {"admin_autre": 404, "chef_autre": 404, "enseignant_autre": 404},
         lambda objects: ["logo"],
     ),
     # The administrator's lists.
@@ -173,6 +213,7 @@ ROUTES = {
             inspecteur_actif=OK,
             chef_autre=404,
             inspecteur_autre=404,
+            enseignant_autre=404,
         ),
         division,
     ),
@@ -218,22 +259,45 @@ ROUTES = {
     ),
     "inspection:establishment": Route(LIVE_INSPECTORS),
     # Evaluations.
-    "evaluations:list": Route(READERS_PAGE),
+    "evaluations:list": Route(PEDAGOGY_PAGE),
     "evaluations:my_results": Route(LEARNERS_PAGE),
-    "evaluations:create": Route(AUTHOR_OBJECT, lambda objects: [objects["scenario"].pk]),
-    "evaluations:grid": Route(READ_OBJECT, evaluation),
-    "evaluations:grid_save": Route(AUTHOR_OBJECT, evaluation, method="post"),
+    "evaluations:create": Route(SCENARIO_EDIT, lambda objects: [objects["scenario"].pk]),
+    "evaluations:grid": Route(SCENARIO_READ, evaluation),
+    "evaluations:grid_save": Route(SCENARIO_EDIT, evaluation, method="post"),
     # An empty body is no JSON: the author reaches the view, which says so (400).
-    "evaluations:cells": Route(AUTHOR_OBJECT | {"enseignant": 400}, evaluation, method="post"),
-    "evaluations:edit": Route(AUTHOR_OBJECT, evaluation),
-    "evaluations:publish": Route(AUTHOR_OBJECT, evaluation),
-    "evaluations:history": Route(READ_OBJECT, evaluation),
-    "evaluations:paper": Route(READ_OBJECT, evaluation),
-    "evaluations:export": Route(READ_OBJECT, evaluation),
-    "evaluations:import": Route(AUTHOR_OBJECT, evaluation),
-    "evaluations:import_preview": Route(AUTHOR_OBJECT, grid_import),
-    "evaluations:import_confirm": Route(AUTHOR_OBJECT, grid_import, method="post"),
-    "evaluations:import_cancel": Route(AUTHOR_OBJECT, grid_import, method="post"),
+    "evaluations:cells": Route(SCENARIO_EDIT | {"enseignant": 400}, evaluation, method="post"),
+    "evaluations:edit": Route(SCENARIO_EDIT, evaluation),
+    "evaluations:publish": Route(SCENARIO_EDIT, evaluation),
+    "evaluations:history": Route(SCENARIO_READ, evaluation),
+    "evaluations:paper": Route(SCENARIO_READ, evaluation),
+    "evaluations:export": Route(SCENARIO_READ, evaluation),
+    "evaluations:import": Route(SCENARIO_EDIT, evaluation),
+    "evaluations:import_preview": Route(SCENARIO_EDIT, grid_import),
+    "evaluations:import_confirm": Route(SCENARIO_EDIT, grid_import, method="post"),
+    "evaluations:import_cancel": Route(SCENARIO_EDIT, grid_import, method="post"),
+    # Scénarios pédagogiques.
+    "scenarios:library": Route(PEDAGOGY_PAGE),
+    "scenarios:create": Route(TEACHERS_PAGE),
+    "scenarios:import": Route(TEACHERS_PAGE),
+    # A preview is its importer's alone: another teacher does not find it.
+    "scenarios:import_preview": Route(
+        expect(403, enseignant=OK, enseignant_lecteur=404, enseignant_autre=404),
+        lambda objects: [objects["import_token"]],
+    ),
+    "scenarios:import_cancel": Route(
+        TEACHERS_PAGE, lambda objects: [objects["import_token"]], method="post"
+    ),
+    "scenarios:detail": Route(SCENARIO_READ, scenario),
+    "scenarios:sheet": Route(SCENARIO_READ, scenario),
+    "scenarios:export": Route(SCENARIO_READ, scenario),
+    "scenarios:resource": Route(SCENARIO_READ, resource),
+    "scenarios:duplicate": Route(SCENARIO_DUPLICATE, scenario, method="post"),
+    "scenarios:delete": Route(SCENARIO_EDIT, scenario),
+    "scenarios:edit_title": Route(SCENARIO_EDIT, scenario),
+    "scenarios:edit_context": Route(SCENARIO_EDIT, scenario),
+    "scenarios:edit_links": Route(SCENARIO_EDIT, scenario),
+    "scenarios:edit_resources": Route(SCENARIO_EDIT, scenario),
+    "scenarios:resource_delete": Route(SCENARIO_EDIT, resource, method="post"),
 }
 
 
@@ -266,6 +330,10 @@ def people(users, establishment, other_establishment):
             "inspecteur_autre",
         )
     }
+    teachers = {
+        "enseignant_lecteur": UserFactory(username="lecteur.a", establishment=establishment),
+        "enseignant_autre": UserFactory(username="prof.b", establishment=other_establishment),
+    }
     chef, chef_b = users["chef"], users["chef_autre"]
     grants = {
         "actif": InspectorGrantFactory(
@@ -290,7 +358,7 @@ def people(users, establishment, other_establishment):
             granted_by=chef_b,
         ),
     }
-    return {"users": {**users, **inspectors}, "grants": grants}
+    return {"users": {**users, **inspectors, **teachers}, "grants": grants}
 
 
 @pytest.fixture
@@ -347,21 +415,36 @@ def objects(people, establishment, other_establishment, diplomas):
         "staff_skipped": [],
     }
 
-    scenario = ScenarioFactory(
+    author = people["users"]["enseignant"]
+    scenario_a = ScenarioFactory(
         establishment=establishment,
-        author=people["users"]["enseignant"],
+        author=author,
+        title="SCENARIO-SECRET-A",
         school_year=division_a.school_year,
         diploma=diplomas["BP-MELEC"],
     )
-    scenario.criteria.set(Criterion.objects.filter(competency__code="C2")[:2])
+    scenario_a.criteria.set(Criterion.objects.filter(competency__code="C2")[:2])
+    (resource_a,) = scenario_resources_add(
+        scenario=scenario_a, actor=author, uploads=[("plan.png", png_bytes())]
+    )
+    ScenarioFactory(
+        establishment=other_establishment,
+        author=people["users"]["enseignant_autre"],
+        title="SCENARIO-SECRET-B",
+    )
+    import_token, _ = scenario_import_stage(
+        establishment=establishment,
+        actor=author,
+        data=scenario_export(establishment=establishment, scenario=scenario_a),
+    )
     evaluation_a = evaluation_create(
-        scenario=scenario,
-        actor=people["users"]["enseignant"],
+        scenario=scenario_a,
+        actor=author,
         kind=EvaluationKind.FORMATIVE,
         date=today(),
         grain=Grain.CRITERION,
         divisions=[division_a],
-        criteria=[c.pk for c in scenario.criteria.all()],
+        criteria=[c.pk for c in scenario_a.criteria.all()],
     )
     # A preview whose grid changed since (digest): « Confirmer » refuses, with a message.
     open_import = GridImport.objects.create(
@@ -373,11 +456,12 @@ def objects(people, establishment, other_establishment, diplomas):
         file_sha256="0" * 64,
         payload={"lines": [], "digest": "perime"},
     )
-
     return {
         "establishment": establishment,
         "division": division_a,
-        "scenario": scenario,
+        "scenario": scenario_a,
+        "resource": resource_a,
+        "import_token": import_token,
         "evaluation": evaluation_a,
         "grid_import": open_import,
         "pupil": pupil,
