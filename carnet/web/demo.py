@@ -19,6 +19,7 @@ from carnet.imports.enums import BatchKind, BatchStatus
 from carnet.imports.models import ImportBatch
 from carnet.inspection.models import InspectorGrant, school_year_end
 from carnet.referentials.models import Diploma
+from carnet.web.demo_pedagogy import demo_pedagogy_load
 
 DEMO_UAI = "0699990J"
 DEMO_PASSWORD = "Carnet-Demo-2026!"
@@ -160,8 +161,12 @@ def _user(login: str, profile: Profile, establishment, first_name: str, last_nam
 
 
 @transaction.atomic
-def demo_load() -> list[DemoLogin]:
-    """Create or refresh the demo establishment. Idempotent: run it as often as wished."""
+def demo_load(*, today: datetime.date | None = None) -> list[DemoLogin]:
+    """Create or refresh the demo establishment. Idempotent: run it as often as wished.
+
+    ``today``: the day the demo is made for (its school year, its grants, its evaluations).
+    """
+    today = today or timezone.localdate()
     establishment, _ = Establishment.objects.update_or_create(
         uai=DEMO_UAI,
         defaults={
@@ -174,7 +179,7 @@ def demo_load() -> list[DemoLogin]:
             "academie": Academie.LYON,
         },
     )
-    year = school_year_current()
+    year = school_year_current(today)
     # The demo lives in the current school year only: last year's demo divisions go.
     Division.objects.of(establishment).exclude(school_year=year).delete()
     diplomas = {d.code: d for d in Diploma.objects.all()}
@@ -268,7 +273,6 @@ def demo_load() -> list[DemoLogin]:
     civility, last, first, login = INSPECTOR
     inspector = _user(login, Profile.INSPECTOR, None, first, last.upper())
     # A live access to the demo establishment, until the end of the school year.
-    today = timezone.localdate()
     if (
         not InspectorGrant.objects.of(establishment)
         .live(today)
@@ -284,5 +288,7 @@ def demo_load() -> list[DemoLogin]:
             granted_by=head_user,
         )
     logins.append(DemoLogin("Inspecteur", login, f"{first} {last}"))
+    # Scenarios, evaluations and results of the demo teachers (each page has something).
+    demo_pedagogy_load(establishment=establishment, today=today)
     order = ["Administrateur", "Chef d'établissement", "Enseignant", "Apprenant", "Inspecteur"]
     return sorted(logins, key=lambda login: order.index(login.profile))

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
@@ -6,9 +8,9 @@ from django.test import RequestFactory
 from carnet.accounts.models import User
 from carnet.core.identifiers import uai_problem
 from carnet.core.profiles import Profile
-from carnet.directory.models import Division, Pupil, SchoolYear, StaffMember
+from carnet.directory.models import Division, Pupil, StaffMember
 from carnet.establishments.models import Establishment
-from carnet.web.demo import DEMO_PASSWORD, DEMO_UAI
+from carnet.web.demo import DEMO_PASSWORD, DEMO_UAI, demo_load
 
 
 @pytest.mark.django_db
@@ -55,13 +57,9 @@ class TestDemo:
         assert real.establishment.uai == "0442953W"
         assert not Establishment.objects.filter(uai=DEMO_UAI).exists()
 
-    def test_a_new_school_year_moves_the_demo_without_leftovers(self, diplomas, monkeypatch):
+    def test_a_new_school_year_moves_the_demo_without_leftovers(self, diplomas):
         call_command("load_demo", "--force")
-        monkeypatch.setattr(
-            "carnet.web.demo.school_year_current",
-            lambda: SchoolYear.objects.get_or_create(start_year=2099)[0],
-        )
-        call_command("load_demo", "--force")
+        demo_load(today=datetime.date(2099, 12, 1))
         divisions = Division.objects.filter(establishment__uai=DEMO_UAI)
         assert divisions.count() == 3
         assert set(divisions.values_list("school_year__start_year", flat=True)) == {2099}
@@ -79,3 +77,25 @@ class TestDemo:
         from carnet.directory.selectors import first_import_done
 
         assert first_import_done(establishment=grant.establishment)  # « Nouvel enseignant »
+
+
+@pytest.mark.django_db
+class TestDemoPedagogy:
+    def test_three_scenarios_per_teacher_with_evaluations_and_results(self, diplomas):
+        from carnet.evaluations.models import Evaluation, Result
+        from carnet.scenarios.models import Scenario
+
+        call_command("load_demo", "--force")
+        teachers = StaffMember.objects.filter(establishment__uai=DEMO_UAI, function="ENS")
+        for member in teachers:
+            assert Scenario.objects.filter(author=member.user).count() == 3
+        evaluations = Evaluation.objects.filter(establishment__uai=DEMO_UAI)
+        assert evaluations.filter(kind="formative").count() == 3 * teachers.count()
+        assert evaluations.filter(kind="certificative").count() == teachers.count()
+        assert evaluations.filter(kind="certificative", published_at__isnull=False).exists()
+        results = Result.objects.filter(establishment__uai=DEMO_UAI)
+        levels = set(results.values_list("level__code", flat=True))
+        assert {"1", "2", "3", "4", "absent"} <= levels
+        counts = (Scenario.objects.count(), evaluations.count(), results.count())
+        call_command("load_demo", "--force")
+        assert (Scenario.objects.count(), evaluations.count(), results.count()) == counts
