@@ -92,11 +92,18 @@ class EvaluationTarget(models.Model):
         verbose_name = "critère ou compétence évalué"
         ordering = ["position", "pk"]
         constraints = [
+            # A criterion once per evaluation, and a whole competency once (SQLite has no
+            # NULLS NOT DISTINCT: two conditional constraints say it on every database).
             models.UniqueConstraint(
-                fields=["evaluation", "competency", "criterion"],
-                name="unique_evaluation_target",
-                nulls_distinct=False,
-            )
+                fields=["evaluation", "criterion"],
+                condition=Q(criterion__isnull=False),
+                name="unique_evaluation_criterion",
+            ),
+            models.UniqueConstraint(
+                fields=["evaluation", "competency"],
+                condition=Q(criterion__isnull=True),
+                name="unique_evaluation_competency",
+            ),
         ]
 
     def __str__(self) -> str:

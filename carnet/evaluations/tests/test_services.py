@@ -423,3 +423,25 @@ class TestEdit:
             evaluation_pupils_set(evaluation=evaluation, actor=school.teacher, pupils=keep[:4])
         assert str(newcomer.pk) in refused.value.message_dict["pupils"][0]
         assert evaluation.assignments.count() == 5
+
+
+@pytest.mark.django_db
+class TestTargetsAreUnique:
+    """On SQLite as on PostgreSQL (no NULLS NOT DISTINCT needed): a criterion once, a whole
+    competency once, per evaluation."""
+
+    def test_a_criterion_or_a_whole_competency_once(self, school):
+        from django.db import IntegrityError, transaction
+
+        from carnet.evaluations.models import EvaluationTarget
+
+        evaluation = school.evaluate()
+        criterion = school.criteria("C2")[0]
+        whole = school.competency("C4")
+        EvaluationTarget.objects.create(evaluation=evaluation, competency=whole, position=90)
+        for values in (
+            {"criterion": criterion, "competency": criterion.competency},
+            {"competency": whole},
+        ):
+            with pytest.raises(IntegrityError), transaction.atomic():
+                EvaluationTarget.objects.create(evaluation=evaluation, position=99, **values)
