@@ -181,6 +181,11 @@ def search_words(term: str) -> list[str]:
 _FORMULA_START = re.compile(r"^[=+\-@\t\r]")
 
 
+def looks_like_formula(value) -> bool:
+    """Whether a spreadsheet would take this text for a formula (= + - @, tab, CR first)."""
+    return isinstance(value, str) and bool(_FORMULA_START.match(value))
+
+
 def spreadsheet_safe(value):
     """A cell value a spreadsheet shows as text: a string starting with = + - @, a tab or a
     carriage return gets a leading apostrophe (CSV/formula injection). Other values pass."""

@@ -25,6 +25,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from carnet.core.text import looks_like_formula
+from carnet.imports.parsers.common import xml_prolog
+
 SHEET = "Grille"
 FIXED = ("N° élève", "Nom", "Prénom", "Division")
 COMMENT = "Commentaire"
@@ -39,7 +42,6 @@ HEADER_SEARCH = 30
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError)
-RISKY_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,7 @@ def _put(sheet, row: int, column: int, value, **style):
     cell = sheet.cell(row=row, column=column, value=value)
     if isinstance(value, str):
         cell.data_type = "s"
-        if value.startswith(RISKY_START):
+        if looks_like_formula(value):
             cell.quotePrefix = True
     for name, item in style.items():
         setattr(cell, name, item)
@@ -290,29 +292,6 @@ def check_workbook(content: bytes, name: str) -> None:
                 f"Le classeur {name} contient une déclaration DOCTYPE ou ENTITY, qu'aucun "
                 "tableur n'écrit : enregistrez-le de nouveau depuis votre tableur."
             )
-
-
-def xml_prolog(content: bytes) -> bytes:
-    """The bytes before an XML document's root element (declaration, comments, DOCTYPE):
-    where a DOCTYPE or ENTITY would be, however long the comments before it."""
-    position = 0
-    while True:
-        start = content.find(b"<", position)
-        if start < 0 or start + 1 >= len(content):
-            return content
-        following = content[start + 1 : start + 2]
-        if following not in (b"?", b"!"):
-            return content[:start]
-        if content.startswith(b"<!--", start):
-            end = content.find(b"-->", start)
-        elif following == b"?":
-            end = content.find(b"?>", start + 2)
-            end = end + 1 if end >= 0 else end
-        else:
-            end = content.find(b">", start)
-        if end < 0:
-            return content
-        position = end + 1
 
 
 def _sheet_rows(content: bytes, name: str) -> list[tuple]:

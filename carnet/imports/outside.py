@@ -23,6 +23,7 @@ from carnet.accounts.services import users_activity_set
 from carnet.core.identity import learner_key
 from carnet.directory.enums import OutsideStatus, PupilSource, PupilStatus, StructureKind
 from carnet.directory.models import Division, Pupil
+from carnet.directory.outside import LEARNER_FIELDS
 from carnet.directory.school_years import school_year_start
 from carnet.directory.selectors import division_ids
 from carnet.directory.services import (
@@ -47,16 +48,6 @@ EMPTY_COUNTS = {
     "pupils": dict.fromkeys(("created", "updated", "unchanged", "left"), 0),
     "divisions": dict.fromkeys(("created", "unchanged"), 0),
 }
-LEARNER_FIELDS = (
-    "last_name",
-    "first_name",
-    "birth_date",
-    "ine",
-    "division_id",
-    "outside_status",
-    "status",
-    "left_on",
-)
 FIELD_LABELS = {
     "last_name": "nom",
     "first_name": "prénom",
