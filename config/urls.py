@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("carnet.inspection.urls")),
     path("", include("carnet.scenarios.urls")),
     path("", include("carnet.evaluations.urls")),
+    path("", include("carnet.pfmp.urls")),
     path("plateforme/", admin.site.urls),
 ]
 

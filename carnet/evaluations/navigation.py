@@ -4,7 +4,9 @@ import rules
 
 from carnet.core.profiles import Profile
 from carnet.core.registry import MenuEntry, PageBlock
-from carnet.evaluations.selectors import scenario_evaluations
+from carnet.core.results import ResultSource
+from carnet.evaluations.enums import EvaluationKind
+from carnet.evaluations.selectors import result_rows, scenario_evaluations
 
 
 def _scenario_evaluations(request, scenario):
@@ -41,3 +43,6 @@ PAGE_BLOCKS = (
         order=10,
     ),
 )
+
+# School situations feed the dashboards (rule 8): formative and certificative results.
+RESULT_SOURCES = (ResultSource(tuple(EvaluationKind.choices), result_rows),)

@@ -13,6 +13,7 @@ from itertools import groupby
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from carnet.core.results import ResultRow
 from carnet.core.tenancy import get_scoped_or_404
 from carnet.directory.enums import PupilStatus
 from carnet.directory.models import Division, Pupil, StaffMember
@@ -353,3 +354,42 @@ def unit_assignments(*, establishment, unit):
         .select_related("pupil", "evaluation")
         .order_by("pupil__last_name", "pupil__first_name", "pupil_id", "evaluation__date")
     )
+
+
+def result_rows(*, establishment, pupil_ids, include_unpublished: bool = False) -> list[ResultRow]:
+    """The results of these pupils as the dashboards read them (carnet/core/results.py), in
+    one query whatever their number. A certificative result of an evaluation not published
+    yet is left out unless ``include_unpublished`` (the teachers' dashboards)."""
+    results = Result.objects.of(establishment).filter(pupil_id__in=list(pupil_ids))
+    if not include_unpublished:
+        results = results.filter(
+            Q(evaluation__kind=EvaluationKind.FORMATIVE) | Q(evaluation__published_at__isnull=False)
+        )
+    results = results.select_related(
+        "competency", "level", "target__criterion", "evaluation__scenario", "evaluation__unit"
+    )
+    kinds = dict(EvaluationKind.choices)
+    return [
+        ResultRow(
+            pupil_id=r.pupil_id,
+            competency_id=r.competency_id,
+            criterion_id=r.target.criterion_id,
+            column_code=(
+                f"{r.competency.code}.{r.target.criterion.position}"
+                if r.target.criterion_id
+                else r.competency.code
+            ),
+            date=r.evaluation.date,
+            kind=r.evaluation.kind,
+            kind_label=kinds[r.evaluation.kind],
+            source=f"evaluation:{r.evaluation_id}",
+            source_title=r.evaluation.scenario.title,
+            unit_code=r.evaluation.unit.code if r.evaluation.unit_id else "",
+            published=r.evaluation.kind == EvaluationKind.FORMATIVE
+            or r.evaluation.published_at is not None,
+            level_code=r.level.code,
+            level_label=r.level.label,
+            level_value=r.level.value,
+        )
+        for r in results
+    ]

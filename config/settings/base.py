@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "carnet.inspection",
     "carnet.scenarios",
     "carnet.evaluations",
+    "carnet.pfmp",
     # The top floor: home pages, main menu, demo (imports the apps above).
     "carnet.web",
 ]
