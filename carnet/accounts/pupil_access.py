@@ -15,6 +15,7 @@ from carnet.core.profiles import Profile
 from carnet.directory.enums import PupilStatus
 from carnet.directory.models import Pupil
 from carnet.directory.selectors import pupil_name_order
+from carnet.directory.services import pupils_update
 from carnet.documents.credentials import CARDS_PER_PAGE
 
 
@@ -70,7 +71,7 @@ def pupils_access_generate(
     )
     for pupil, (user, _) in zip(pupils, created, strict=True):
         pupil.user = user
-    Pupil.objects.bulk_update(pupils, ["user"])
+    pupils_update(rows=[(p.pk, {"user_id": p.user.pk}) for p in pupils], fields=["user_id"])
     _audit_access(division=division, actor=actor, created=len(pupils), reset=0)
     return [
         IssuedCredential(pupil, user.username, password)
