@@ -28,3 +28,8 @@ class AuditAction(models.TextChoices):
     SCENARIO_IMPORTED = "scenario_importe", "Scénario importé d'un fichier"
     SCENARIO_DELETED = "scenario_supprime", "Scénario pédagogique supprimé"
     RESOURCE_DELETED = "ressource_supprimee", "Ressource d'un scénario supprimée"
+    TRANSFER_REQUESTED = "transfert_demande", "Dossier d'un élève demandé"
+    TRANSFER_REFUSED = "transfert_refuse", "Demande de dossier refusée"
+    TRANSFER_SENT = "transfert_envoye", "Dossier d'un élève envoyé"
+    TRANSFER_RECEIVED = "transfert_recu", "Dossier d'un élève reçu"
+    TRANSFER_KEY_TRUSTED = "cle_transfert_admise", "Clé de transfert d'une autre plateforme admise"

@@ -116,3 +116,44 @@ class PageBlock:
 
 def page_blocks(page: str) -> list[PageBlock]:
     return sorted((b for b in declared("PAGE_BLOCKS") if b.page == page), key=lambda b: b.order)
+
+
+@dataclass(frozen=True)
+class TransferFile:
+    """An attachment of a transferred item: its SHA-256, size, and how to read it."""
+
+    sha256: str
+    size: int
+    open: Callable  # () → a binary file object
+
+
+@dataclass(frozen=True)
+class TransferItem:
+    """One recorded thing of a pupil that follows them to another establishment."""
+
+    key: str  # stable at the sender: the same item sent twice has the same key
+    data: dict  # JSON; attachments named by their SHA-256
+    files: tuple[TransferFile, ...] = ()
+
+
+@dataclass(frozen=True)
+class TransferKind:
+    """What an app sends when a pupil's record is transferred (``TRANSFER_KINDS`` in its
+    ``navigation.py``), and how the receiving establishment shows it.
+
+    ``export(*, establishment, pupil)`` → the pupil's items (TransferItem); at the
+    destination every item is kept as sent, read-only (``template`` shows one, its ``data``
+    as ``item``); ``receive(*, establishment, pupil, items, files)``, when given, also makes
+    live rows of them (a passport entry the pupil keeps), ``files``: sha256 → storage name.
+    """
+
+    kind: str
+    label: str
+    export: Callable
+    template: str
+    receive: Callable | None = None
+    order: int = 100
+
+
+def transfer_kinds() -> list[TransferKind]:
+    return sorted(declared("TRANSFER_KINDS"), key=lambda k: k.order)

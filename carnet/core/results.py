@@ -19,11 +19,11 @@ class ResultRow:
     pupil_id: int
     competency_id: int
     criterion_id: int | None  # None: the whole competency
-    column_code: str  # « C2.3 », « C4 »
+    column_code: str  # « C2.3 », « C4 »
     date: datetime.date
-    kind: str  # « formative », « certificative », « entreprise »
+    kind: str  # « formative », « certificative », « entreprise »
     kind_label: str
-    source: str  # what recorded it, unique: « evaluation:12 », « bilan:3 »
+    source: str  # what recorded it, unique: « evaluation:12 », « bilan:3 »
     source_title: str  # the scenario's title, the company's name…
     unit_code: str  # the exam unit of a certificative evaluation, else ""
     published: bool  # False: a certificative result the pupil may not see yet
@@ -35,7 +35,7 @@ class ResultRow:
 @dataclass(frozen=True)
 class ResultSource:
     # The kinds of results it records (code, label as the dashboards' filters say it:
-    # « Formative », « Bilan entreprise »).
+    # « Formative », « Bilan entreprise »).
     kinds: tuple[tuple[str, str], ...]
     # rows(*, establishment, pupil_ids, include_unpublished) → Iterable[ResultRow], in a
     # fixed number of queries whatever the number of pupils.

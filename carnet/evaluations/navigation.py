@@ -3,10 +3,11 @@
 import rules
 
 from carnet.core.profiles import Profile
-from carnet.core.registry import MenuEntry, PageBlock
+from carnet.core.registry import MenuEntry, PageBlock, TransferKind
 from carnet.core.results import ResultSource
 from carnet.evaluations.enums import EvaluationKind
 from carnet.evaluations.selectors import result_rows, scenario_evaluations
+from carnet.evaluations.transfers import evaluations_export
 
 
 def _scenario_evaluations(request, scenario):
@@ -46,3 +47,14 @@ PAGE_BLOCKS = (
 
 # School situations feed the dashboards (rule 8): formative and certificative results.
 RESULT_SOURCES = (ResultSource(tuple(EvaluationKind.choices), result_rows),)
+
+# A pupil's results follow them to another establishment (carnet.transfers), frozen.
+TRANSFER_KINDS = (
+    TransferKind(
+        kind="evaluations.result",
+        label="Résultats d'évaluations",
+        export=evaluations_export,
+        template="evaluations/transfers/_received.html",
+        order=30,
+    ),
+)

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "carnet.scenarios",
     "carnet.evaluations",
     "carnet.pfmp",
+    "carnet.transfers",
     # The top floor: home pages, main menu, demo (imports the apps above).
     "carnet.web",
 ]
@@ -230,5 +231,11 @@ PASSWORD_RESET_TIMEOUT = 3600  # the e-mailed link works for one hour
 PASSWORD_RESET_ADDRESS_LIMIT = int(os.environ.get("PASSWORD_RESET_ADDRESS_LIMIT", "5"))
 PASSWORD_RESET_ACCOUNT_LIMIT = int(os.environ.get("PASSWORD_RESET_ACCOUNT_LIMIT", "3"))
 INVITATION_ACCOUNT_LIMIT = int(os.environ.get("INVITATION_ACCOUNT_LIMIT", "3"))
+# The deployment's Ed25519 key, which signs the transfer packages it sends (created at first
+# use, readable by its owner only). Keep it across deployments and in the backups: other
+# platforms trust packages by its fingerprint (Paramètres › Transferts).
+TRANSFER_KEY_FILE = Path(
+    os.environ.get("TRANSFER_KEY_FILE", BASE_DIR / "var" / "transfer-ed25519.pem")
+)
 # Address printed on pupils' credential sheets (default: the address the page was asked on).
 PLATFORM_URL = os.environ.get("PLATFORM_URL", "")

