@@ -20,6 +20,7 @@ from carnet.imports.models import ImportBatch
 from carnet.inspection.models import InspectorGrant, school_year_end
 from carnet.referentials.models import Diploma
 from carnet.web.demo_pedagogy import demo_pedagogy_load
+from carnet.web.demo_transfers import demo_volta_load
 
 DEMO_UAI = "0699990J"
 DEMO_PASSWORD = "Carnet-Demo-2026!"
@@ -290,5 +291,10 @@ def demo_load(*, today: datetime.date | None = None) -> list[DemoLogin]:
     logins.append(DemoLogin("Inspecteur", login, f"{first} {last}"))
     # Scenarios, evaluations and results of the demo teachers (each page has something).
     demo_pedagogy_load(establishment=establishment, today=today)
+    # A second establishment, where one of Ampère's pupils has arrived (transfers).
+    volta_admin = demo_volta_load(
+        ampere=establishment, year=year, diplomas=diplomas, make_user=_user, today=today
+    )
+    logins.append(DemoLogin("Administrateur", volta_admin, "Administrateur du Lycée Volta"))
     order = ["Administrateur", "Chef d'établissement", "Enseignant", "Apprenant", "Inspecteur"]
     return sorted(logins, key=lambda login: order.index(login.profile))
