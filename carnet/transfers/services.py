@@ -441,7 +441,8 @@ def transfer_request_decide(*, request: TransferRequest, accept: bool, actor) ->
 
 def package_upload_store(*, establishment, name: str, content, size: int, actor) -> PackageUpload:
     """Keep an uploaded package for its preview (the earlier uploads of this establishment
-    are dropped: one preview at a time)."""
+    are dropped: one preview at a time, and anyone's older than a day)."""
+    package_uploads_purge()
     for old in PackageUpload.objects.of(establishment):
         package_upload_drop(upload=old)
     token = secrets.token_urlsafe(16)
