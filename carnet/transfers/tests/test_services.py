@@ -23,6 +23,7 @@ from carnet.transfers.services import (
     package_apply,
     package_export,
     receive_problems,
+    records,
     transfer_request_create,
     transfer_request_decide,
     trusted_key_add,
@@ -188,7 +189,7 @@ class TestAcrossDeployments:
         def broken(**kwargs):
             raise RuntimeError("panne au milieu")
 
-        monkeypatch.setattr(services, "_store_items", broken)
+        monkeypatch.setattr(records, "_store_items", broken)
         with pytest.raises(RuntimeError):
             package_apply(
                 establishment=record.receiver,
