@@ -172,6 +172,7 @@ def keep(row: ResultRow, filters: Filters, unit_competencies: dict[str, set[int]
 @dataclass(frozen=True)
 class ResultLine:
     date: datetime.date
+    date_text: str  # dd/mm/yyyy, formatted once here (400 rows: the template's |date costs)
     column_code: str
     criterion_label: str  # "" for the whole competency
     source_title: str
@@ -240,6 +241,7 @@ def competency_views(
                 results=[
                     ResultLine(
                         date=r.date,
+                        date_text=f"{r.date:%d/%m/%Y}",
                         column_code=r.column_code,
                         criterion_label=labels.get(r.column_code, "") if r.criterion_id else "",
                         source_title=r.source_title,
