@@ -145,9 +145,7 @@ class Filters:
         known_kinds = {code for code, _ in result_kinds()}
         units = frozenset(u for u in query.getlist("unite") if 0 < len(u) <= 20 and u.isprintable())
         kinds = frozenset(k for k in query.getlist("type") if k in known_kinds)
-        if "tout" in query.getlist("unite"):
-            units = frozenset()
-        return cls(units=units - {"tout"}, kinds=kinds)
+        return cls(units=units, kinds=kinds)
 
     def query_items(self) -> list[tuple[str, str]]:
         units = [("unite", u) for u in sorted(self.units)]

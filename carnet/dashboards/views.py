@@ -91,8 +91,10 @@ def _dashboard_context(request, *, pupil, division, include_unpublished: bool, f
         filters=filters,
         include_unpublished=include_unpublished,
     )
+    keep = [("division", division.pk), ("eleve", pupil.pk)] if not for_pupil and division else []
     return {
         "dashboard": dashboard,
+        "all_units_query": urlencode(keep + [("type", k) for k in sorted(dashboard.filters.kinds)]),
         "filters": dashboard.filters,
         "charts": _charts(dashboard),
         "method": method_of(dashboard.method),
