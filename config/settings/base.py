@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "carnet.scenarios",
     "carnet.evaluations",
     "carnet.pfmp",
+    "carnet.dashboards",
     "carnet.transfers",
     # The top floor: home pages, main menu, demo (imports the apps above).
     "carnet.web",
@@ -239,3 +240,9 @@ TRANSFER_KEY_FILE = Path(
 )
 # Address printed on pupils' credential sheets (default: the address the page was asked on).
 PLATFORM_URL = os.environ.get("PLATFORM_URL", "")
+
+# How the dashboards propose a level per competency (carnet/dashboards/proposal.py):
+# « recentes_double » (default), « moyenne » or « derniere ».
+DASHBOARDS_PROPOSED_LEVEL_METHOD = os.environ.get(
+    "DASHBOARDS_PROPOSED_LEVEL_METHOD", "recentes_double"
+)

@@ -19,8 +19,11 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from carnet.accounts.tests.factories import UserFactory
+from carnet.dashboards.enums import BilanKind
+from carnet.dashboards.models import Bilan
 from carnet.directory.enums import PupilSource
 from carnet.directory.school_years import school_year_start
 from carnet.directory.tests.factories import DivisionFactory, PupilFactory, StaffMemberFactory
@@ -144,6 +147,10 @@ def division(objects):
 
 def evaluation(objects):
     return [objects["evaluation"].pk]
+
+
+def bilan(objects):
+    return [objects["bilan"].pk]
 
 
 def grid_import(objects):
@@ -289,6 +296,20 @@ ROUTES = {
     ),
     # What other establishments sent of a pupil: the pedagogy's readers, never the admin.
     "transfers:received": Route(SCENARIO_READ, lambda objects: [objects["pupil"].pk]),
+    # Tableaux de bord apprenants and bilans: the pedagogy's readers read; the teachers of
+    # the pupil's division write bilans; the head unlocks a validated bilan terminal.
+    "dashboards:pupil": Route(PEDAGOGY_PAGE),
+    "dashboards:overview": Route(SCENARIO_READ, division),
+    "dashboards:mine": Route(LEARNERS_PAGE),
+    "dashboards:bilans": Route(SCENARIO_READ, lambda objects: [objects["pupil"].pk]),
+    "dashboards:bilan_new": Route(SCENARIO_EDIT, lambda objects: [objects["pupil"].pk]),
+    "dashboards:bilan": Route(SCENARIO_READ, bilan),
+    "dashboards:bilan_edit": Route(SCENARIO_EDIT, bilan),
+    "dashboards:bilan_validate": Route(SCENARIO_EDIT, bilan, method="post"),
+    "dashboards:bilan_unlock": Route(
+        expect(403, chef=OK, chef_autre=404), lambda objects: [objects["bilan_terminal"].pk]
+    ),
+    "dashboards:bilan_pdf": Route(SCENARIO_READ, bilan),
     # Evaluations.
     "evaluations:list": Route(PEDAGOGY_PAGE),
     "evaluations:my_results": Route(LEARNERS_PAGE),
@@ -489,9 +510,24 @@ def objects(people, establishment, other_establishment, diplomas):
         file_sha256="0" * 64,
         payload={"lines": [], "digest": "perime"},
     )
+    bilans = {
+        kind: Bilan.objects.create(
+            establishment=establishment,
+            pupil=pupil,
+            diploma=diplomas["BP-MELEC"],
+            division=division_a,
+            kind=kind,
+            date=today(),
+            method="recentes_double",
+            validated_at=timezone.now() if kind == BilanKind.TERMINAL else None,
+        )
+        for kind in BilanKind.values
+    }
     return {
         "establishment": establishment,
         "division": division_a,
+        "bilan": bilans[BilanKind.INTERMEDIATE],
+        "bilan_terminal": bilans[BilanKind.TERMINAL],
         "scenario": scenario_a,
         "resource": resource_a,
         "import_token": import_token,

@@ -99,3 +99,15 @@ class TestDemoPedagogy:
         counts = (Scenario.objects.count(), evaluations.count(), results.count())
         call_command("load_demo", "--force")
         assert (Scenario.objects.count(), evaluations.count(), results.count()) == counts
+
+    def test_a_bilan_intermediaire_or_two_with_one_level_decided_otherwise(self, diplomas):
+        from carnet.dashboards.models import Bilan, BilanLevel
+
+        call_command("load_demo", "--force")
+        bilans = Bilan.objects.filter(establishment__uai=DEMO_UAI, kind="intermediaire")
+        assert bilans.count() == 2
+        assert bilans.filter(pupil__user__isnull=False).exists()  # the demo pupil's
+        levels = BilanLevel.objects.filter(bilan__in=bilans, decided__isnull=False)
+        assert any(level.decided.value != level.proposed_value for level in levels)
+        call_command("load_demo", "--force")
+        assert bilans.count() == 2
