@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "carnet.scenarios",
     "carnet.evaluations",
     "carnet.pfmp",
+    "carnet.passport",
     "carnet.transfers",
     # The top floor: home pages, main menu, demo (imports the apps above).
     "carnet.web",
