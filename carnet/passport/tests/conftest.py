@@ -11,10 +11,14 @@ from PIL import ExifTags, Image
 from carnet.accounts.tests.factories import UserFactory
 from carnet.directory.school_years import school_year_start
 from carnet.directory.tests.factories import DivisionFactory, PupilFactory, StaffMemberFactory
+from carnet.evaluations.enums import EvaluationKind, Grain
+from carnet.evaluations.services import evaluation_create
+from carnet.evaluations.services.results import CellChange, results_record
 from carnet.passport.enums import EntryPlace
 from carnet.passport.services import EntryData, entry_create
 from carnet.pfmp.models import ActivitySheet, Period, Placement
-from carnet.referentials.models import Competency, Task
+from carnet.referentials.models import Competency, Criterion, ScaleLevel, Task
+from carnet.scenarios.tests.factories import ScenarioFactory
 
 
 def jpeg_with_gps() -> bytes:
@@ -127,3 +131,37 @@ def sheet_of(passport, **values) -> ActivitySheet:
         **values,
     )
     return sheet
+
+
+@pytest.fixture
+def evaluated(passport):
+    """A scenario on two tasks and criteria of C2, evaluated for the division: the pupil got
+    a level (which must never reach the passport)."""
+    scenario = ScenarioFactory(
+        establishment=passport.establishment,
+        author=passport.teacher,
+        title="Mise en service d'un éclairage",
+        diploma=passport.diploma,
+        school_year=passport.division.school_year,
+        context={"description": "Un atelier de 200 m² à éclairer."},
+    )
+    scenario.tasks.set(passport.tasks(*passport.first_task_codes()))
+    criteria = list(Criterion.objects.filter(competency__diploma=passport.diploma)[:2])
+    scenario.criteria.set(criteria)
+    evaluation = evaluation_create(
+        scenario=scenario,
+        actor=passport.teacher,
+        kind=EvaluationKind.FORMATIVE,
+        date=passport.data().starts_on,
+        grain=Grain.CRITERION,
+        divisions=[passport.division],
+        criteria=[c.pk for c in criteria],
+    )
+    level = ScaleLevel.objects.filter(diploma=passport.diploma, value__isnull=False).last()
+    target = evaluation.targets.first()
+    results_record(
+        evaluation=evaluation,
+        actor=passport.teacher,
+        cells=[CellChange(passport.pupil.pk, target.pk, level.pk)],
+    )
+    return evaluation, level

@@ -7,17 +7,13 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from PIL import ExifTags, Image
 
-from carnet.evaluations.enums import EvaluationKind, Grain
 from carnet.evaluations.models import EvaluationPupil
-from carnet.evaluations.services import evaluation_create
-from carnet.evaluations.services.results import CellChange, results_record
 from carnet.passport import services
 from carnet.passport.enums import EntryPlace, EntryStatus, EventAction
 from carnet.passport.models import Attachment, Entry
 from carnet.passport.tests.conftest import jpeg_with_gps, sheet_of
-from carnet.referentials.models import Criterion, ScaleLevel, Task
+from carnet.referentials.models import Task
 from carnet.scenarios.tests.corpus import svg
-from carnet.scenarios.tests.factories import ScenarioFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -133,40 +129,6 @@ class TestAttachments:
         with django_capture_on_commit_callbacks(execute=True):
             services.entry_delete(entry=entry, actor=passport.learner)
         assert not default_storage.exists(attachment.storage_name)
-
-
-@pytest.fixture
-def evaluated(passport):
-    """A scenario on two tasks and criteria of C2, evaluated for the division: the pupil got
-    a level (which must never reach the passport)."""
-    scenario = ScenarioFactory(
-        establishment=passport.establishment,
-        author=passport.teacher,
-        title="Mise en service d'un éclairage",
-        diploma=passport.diploma,
-        school_year=passport.division.school_year,
-        context={"description": "Un atelier de 200 m² à éclairer."},
-    )
-    scenario.tasks.set(passport.tasks(*passport.first_task_codes()))
-    criteria = list(Criterion.objects.filter(competency__diploma=passport.diploma)[:2])
-    scenario.criteria.set(criteria)
-    evaluation = evaluation_create(
-        scenario=scenario,
-        actor=passport.teacher,
-        kind=EvaluationKind.FORMATIVE,
-        date=passport.data().starts_on,
-        grain=Grain.CRITERION,
-        divisions=[passport.division],
-        criteria=[c.pk for c in criteria],
-    )
-    level = ScaleLevel.objects.filter(diploma=passport.diploma, value__isnull=False).last()
-    target = evaluation.targets.first()
-    results_record(
-        evaluation=evaluation,
-        actor=passport.teacher,
-        cells=[CellChange(passport.pupil.pk, target.pk, level.pk)],
-    )
-    return evaluation, level
 
 
 class TestConversions:
