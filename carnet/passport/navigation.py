@@ -7,7 +7,7 @@ MENU = (
     MenuEntry(
         "Mon passeport professionnel",
         "passport:mine",
-        "passport.own",
+        "passport.mine",
         profiles=(Profile.LEARNER,),
         order=10,
     ),

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from carnet.accounts.former_pupils import passport_access_ends
 from carnet.core.forms import add_service_errors
 from carnet.core.permissions import establishment_permission_required
 from carnet.core.profiles import Profile
@@ -44,7 +45,8 @@ RESOURCE_POLICY = {
 
 
 def own_pupil(request):
-    """The signed-in pupil's record; 403 for an account linked to no pupil."""
+    """The signed-in pupil's record (also after they left); 403 for an account linked to no
+    pupil."""
     pupil = pupil_of_user(establishment=request.establishment, user=request.user)
     if pupil is None:
         raise PermissionDenied
@@ -72,11 +74,13 @@ def _uploads(request) -> list[tuple[str, bytes]]:
 
 
 @require_GET
-@own_required
+@establishment_permission_required("passport.mine")
 def mine(request):
-    """« Mon passeport professionnel »: entries by activity, what can be converted."""
+    """« Mon passeport professionnel »: entries by activity, what can be converted. A pupil
+    who left reads and exports it only, until their window closes."""
     pupil = own_pupil(request)
     entries = list(entries_of(pupil=pupil))
+    can_write = rules.has_perm("passport.own", request.user, request.establishment)
     return render(
         request,
         "passport/mine.html",
@@ -84,8 +88,10 @@ def mine(request):
             "pupil": pupil,
             "groups": grouped_by_activity(entries),
             "entry_count": len(entries),
-            "evaluations": list(convertible_evaluations(pupil=pupil)),
-            "sheets": list(convertible_sheets(pupil=pupil)),
+            "can_write": can_write,
+            "access_ends": None if can_write else passport_access_ends(pupil),
+            "evaluations": list(convertible_evaluations(pupil=pupil)) if can_write else [],
+            "sheets": list(convertible_sheets(pupil=pupil)) if can_write else [],
             "export_problem": export_problem(request.establishment),
         },
     )
@@ -255,6 +261,9 @@ def from_sheet(request, sheet_pk: int):
 def entry(request, pk: int, obj):
     entry = entry_detail(entry=obj)
     is_owner = entry.pupil.user_id == request.user.pk
+    can_edit = (
+        is_owner and entry.is_editable and rules.has_perm("passport.own", request.user, entry)
+    )
     can_answer = entry.status == EntryStatus.SUBMITTED and rules.has_perm(
         "passport.validate", request.user, entry
     )
@@ -265,6 +274,7 @@ def entry(request, pk: int, obj):
             "entry": entry,
             "pupil": entry.pupil,
             "is_owner": is_owner,
+            "can_edit": can_edit,
             "can_answer": can_answer,
             "answer_form": AnswerForm() if can_answer else None,
         },
