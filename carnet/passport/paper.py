@@ -7,9 +7,11 @@ not an evaluation.
 """
 
 import base64
+import io
 
 from django.core.files.storage import default_storage
 from django.utils import timezone
+from PIL import Image
 
 from carnet.documents.pdf import establishment_images, html_to_pdf, render_html
 from carnet.passport.selectors import entries_of, grouped_by_activity, task_summary
@@ -39,15 +41,28 @@ def export_problem(establishment) -> str | None:
     )
 
 
+# A photo is printed 55 mm wide at most: 650 pixels at 300 dpi. Embedding the stored
+# picture whole (a phone's, 1 to 3 Mo) made WeasyPrint parse megabytes of base64 and decode
+# every full-size image: 4 s for 10 photos. Reduced here first (JPEG draft mode decodes at
+# 1/2, 1/4 or 1/8 of the size directly), each weighs some 50 Ko in the PDF.
+PRINT_PIXELS = 700
+
+
 def _photo(attachment) -> str | None:
+    """The photo, reduced for print, as a data: URI (None: not a photo, or gone)."""
     if attachment.kind != "image":
         return None
     try:
         with default_storage.open(attachment.storage_name, "rb") as stored:
-            data = stored.read()
-    except OSError:
+            image = Image.open(io.BytesIO(stored.read()))
+            image.draft("RGB", (PRINT_PIXELS, PRINT_PIXELS))
+            image = image.convert("RGB")
+    except (OSError, Image.DecompressionBombError):
         return None
-    return f"data:{attachment.content_type};base64,{base64.b64encode(data).decode('ascii')}"
+    image.thumbnail((PRINT_PIXELS, PRINT_PIXELS))
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=82)
+    return f"data:image/jpeg;base64,{base64.b64encode(out.getvalue()).decode('ascii')}"
 
 
 def passport_html(*, establishment, pupil, today=None) -> str:
