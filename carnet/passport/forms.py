@@ -42,7 +42,7 @@ class EntryForm(forms.Form):
         help_text="L'atelier, la salle, ou le lieu (« Atelier 12 », « Forum des métiers »).",
     )
     starts_on = forms.DateField(
-        label="Du",
+        label="Date de début",
         widget=DATE_INPUT,
         error_messages={
             "required": "Indiquez la date de la situation (jj/mm/aaaa).",
@@ -50,7 +50,7 @@ class EntryForm(forms.Form):
         },
     )
     ends_on = forms.DateField(
-        label="Au",
+        label="Date de fin",
         widget=DATE_INPUT,
         required=False,
         help_text="Laissez vide pour une situation d'un jour.",
