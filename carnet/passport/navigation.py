@@ -1,7 +1,8 @@
 """The passport in the main menu: the pupil's own, and the teachers' follow-up."""
 
 from carnet.core.profiles import Profile
-from carnet.core.registry import MenuEntry
+from carnet.core.registry import MenuEntry, TransferKind
+from carnet.passport.transfers import passport_export, passport_receive
 
 MENU = (
     MenuEntry(
@@ -17,5 +18,18 @@ MENU = (
         "passport.follow",
         profiles=(Profile.TEACHER, Profile.HEAD, Profile.INSPECTOR),
         order=60,
+    ),
+)
+
+# A pupil's passport follows them to another establishment (carnet.transfers), where its
+# entries become live entries of their passport again.
+TRANSFER_KINDS = (
+    TransferKind(
+        kind="passport.entry",
+        label="Situations du passeport professionnel",
+        export=passport_export,
+        template="passport/transfers/_received.html",
+        receive=passport_receive,
+        order=10,
     ),
 )

@@ -267,7 +267,7 @@ def entry_delete(*, entry: Entry, actor: User) -> None:
 # Attachments.
 
 
-def _storage_name(extension: str) -> str:
+def storage_name(extension: str) -> str:
     return f"{STORAGE_DIR}/{secrets.token_hex(16)}.{extension}"
 
 
@@ -290,7 +290,7 @@ def attachment_rows(
     rows = []
     for name, checked in files:
         stored.append(
-            default_storage.save(_storage_name(checked.extension), ContentFile(checked.content))
+            default_storage.save(storage_name(checked.extension), ContentFile(checked.content))
         )
         rows.append(
             Attachment(
