@@ -308,13 +308,8 @@ def attachment_rows(
     return rows
 
 
-def entry_attachments_add(
-    *, entry: Entry, actor: User, uploads: list[tuple[str, bytes]]
-) -> list[Attachment]:
-    """Join files to an entry, each checked by its content, all or none."""
-    if not uploads:
-        raise ValidationError("Choisissez au moins un fichier à joindre.")
-    _must_be_editable(entry)
+def attachments_checked(uploads: list[tuple[str, bytes]]) -> list[tuple[str, CheckedResource]]:
+    """Each file checked by its content (images re-encoded); every refusal said at once."""
     problems, checked = [], []
     for name, data in uploads:
         try:
@@ -323,6 +318,17 @@ def entry_attachments_add(
             problems.append(f"« {clean_file_name(name)} » : {refused.message}")
     if problems:
         raise ValidationError(problems)
+    return checked
+
+
+def entry_attachments_add(
+    *, entry: Entry, actor: User, uploads: list[tuple[str, bytes]]
+) -> list[Attachment]:
+    """Join files to an entry, each checked by its content, all or none."""
+    if not uploads:
+        raise ValidationError("Choisissez au moins un fichier à joindre.")
+    _must_be_editable(entry)
+    checked = attachments_checked(uploads)
     stored: list[str] = []
     try:
         with transaction.atomic():

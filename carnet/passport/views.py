@@ -117,6 +117,8 @@ def create(request):
     if form.is_valid():
         uploads = _uploads(request)
         try:
+            if uploads:  # checked first: a refused file and nothing is written
+                services.attachments_checked(uploads)
             entry = services.entry_create(pupil=pupil, actor=request.user, data=form.entry_data())
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -154,8 +156,10 @@ def edit(request, pk: int, obj):
         uploads = _uploads(request)
         try:
             if uploads:  # checked first: a refused file changes nothing
-                services.entry_attachments_add(entry=entry, actor=request.user, uploads=uploads)
+                services.attachments_checked(uploads)
             services.entry_update(entry=entry, actor=request.user, data=form.entry_data())
+            if uploads:
+                services.entry_attachments_add(entry=entry, actor=request.user, uploads=uploads)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

@@ -90,6 +90,19 @@ class TestPupilJourney:
         assert "Donnez un intitulé" in page and "La date de fin précède" in page
         assert Entry.objects.count() == 0
 
+    def test_a_refused_file_refuses_the_whole_form(self, passport, pupil_client):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from carnet.scenarios.tests.corpus import svg
+
+        response = pupil_client.post(
+            reverse("passport:create"),
+            form_data(passport) | {"files": [SimpleUploadedFile("dessin.svg", svg())]},
+        )
+        assert response.status_code == 400
+        assert "les fichiers SVG, HTML ou XML ne sont pas acceptés" in text(response)
+        assert Entry.objects.count() == 0
+
     def test_changes_asked_need_a_comment_then_reach_the_pupil(
         self, passport, pupil_client, teacher_client
     ):
