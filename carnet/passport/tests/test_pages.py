@@ -133,6 +133,18 @@ class TestPupilJourney:
         assert second.url == reverse("passport:entry", args=[entry.pk])
 
 
+class TestHome:
+    def test_the_pupils_home_shows_their_passport(self, passport, pupil_client):
+        services.entry_validate(
+            entry=services.entry_submit(entry=passport.entry(), actor=passport.learner),
+            actor=passport.teacher,
+        )
+        passport.entry()
+        page = text(pupil_client.get(reverse("web:home")))
+        assert "Mon passeport professionnel" in page
+        assert "2\u00a0situations, dont 1\u00a0validée" in page
+
+
 class TestNoLevelEver:
     def test_no_level_on_any_page_nor_in_the_pdf(
         self,
