@@ -14,7 +14,7 @@ from carnet.passport.enums import EntryPlace, EntryStatus
 from carnet.passport.models import Attachment, Entry
 from carnet.passport.selectors import entries_of
 from carnet.passport.services import storage_name
-from carnet.referentials.models import Activity, Competency, Task
+from carnet.referentials.models import Activity, Competency, Diploma, Task
 
 
 def _opener(name: str):
@@ -23,6 +23,7 @@ def _opener(name: str):
 
 def passport_export(*, establishment, pupil) -> list[TransferItem]:
     items = []
+    diplomas = dict(Diploma.objects.values_list("pk", "code"))
     for entry in entries_of(pupil=pupil).filter(establishment=establishment):
         attachments = list(entry.attachments.all())
         tasks = list(entry.tasks.all())
@@ -31,9 +32,12 @@ def passport_export(*, establishment, pupil) -> list[TransferItem]:
                 key=f"passeport-{establishment.uai}-{entry.pk}",
                 data={
                     "key": f"passeport-{establishment.uai}-{entry.pk}",
-                    "diploma": tasks[0].activity.diploma.code
-                    if tasks
-                    else (entry.activity.diploma.code if entry.activity_id else ""),
+                    "diploma": diplomas.get(
+                        tasks[0].activity.diploma_id
+                        if tasks
+                        else (entry.activity.diploma_id if entry.activity_id else None),
+                        "",
+                    ),
                     "title": entry.title,
                     "place": entry.place,
                     "place_label": entry.place_label,
