@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "carnet.evaluations",
     "carnet.pfmp",
     "carnet.dashboards",
+    "carnet.passport",
     "carnet.transfers",
     # The top floor: home pages, main menu, demo (imports the apps above).
     "carnet.web",
@@ -126,6 +127,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# A pupil who left (« sorti ») signs in to read and export their passeport professionnel, and
+# nothing else, for this many days after their date of leaving (docs/decisions.md); 0: never.
+LEFT_PUPIL_PASSPORT_DAYS = 365
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses locked-out credentials before any password check.
     "axes.backends.AxesStandaloneBackend",

@@ -34,6 +34,8 @@ from carnet.imports.enums import BatchKind, BatchStatus
 from carnet.imports.models import ImportBatch
 from carnet.inspection.tests.conftest import choose
 from carnet.inspection.tests.factories import InspectorGrantFactory, today
+from carnet.passport.services import EntryData, entry_attachments_add, entry_create
+from carnet.pfmp.models import ActivitySheet, Period, Placement
 from carnet.referentials.models import Criterion
 from carnet.scenarios.exchange import scenario_export
 from carnet.scenarios.services import scenario_import_stage, scenario_resources_add
@@ -123,6 +125,17 @@ SCENARIO_READ = expect(
 SCENARIO_DUPLICATE = expect(403, enseignant=OK, enseignant_lecteur=OK, enseignant_autre=404)
 # Written by the scenario's author or a co-author only.
 SCENARIO_EDIT = expect(403, enseignant=OK, enseignant_autre=404)
+# The passeport professionnel: the pupil's own pages; read by the pupil, their teachers (A's
+# « enseignant » teaches the pupil's division, « enseignant_lecteur » does not), the head and a
+# granted inspector; answered by their teachers.
+PASSPORT_OWN = expect(403, apprenant=OK)
+PASSPORT_FOLLOW = PEDAGOGY_PAGE
+PASSPORT_READ = expect(
+    403,
+    **dict.fromkeys(["apprenant", "chef", "enseignant", "inspecteur_actif"], OK),
+    **dict.fromkeys(["chef_autre", "enseignant_autre", "inspecteur_autre"], 404),
+)
+PASSPORT_ANSWER = expect(403, enseignant=OK, enseignant_autre=404)
 
 
 @dataclass(frozen=True)
@@ -163,6 +176,18 @@ def scenario(objects):
 
 def resource(objects):
     return [objects["scenario"].pk, objects["resource"].pk]
+
+
+def passport_entry(objects):
+    return [objects["passport_entry"].pk]
+
+
+def passport_attachment(objects):
+    return [objects["passport_entry"].pk, objects["passport_attachment"].pk]
+
+
+def passport_pupil(objects):
+    return [objects["pupil"].pk]
 
 
 ROUTES = {
@@ -350,6 +375,23 @@ ROUTES = {
     "scenarios:edit_links": Route(SCENARIO_EDIT, scenario),
     "scenarios:edit_resources": Route(SCENARIO_EDIT, scenario),
     "scenarios:resource_delete": Route(SCENARIO_EDIT, resource, method="post"),
+    # Passeport professionnel.
+    "passport:mine": Route(PASSPORT_OWN),
+    "passport:create": Route(PASSPORT_OWN),
+    "passport:edit": Route(PASSPORT_OWN, passport_entry),
+    "passport:submit": Route(PASSPORT_OWN, passport_entry, method="post"),
+    "passport:delete": Route(PASSPORT_OWN, passport_entry, method="post"),
+    "passport:attachment_delete": Route(PASSPORT_OWN, passport_attachment, method="post"),
+    "passport:from_evaluation": Route(PASSPORT_OWN, evaluation, method="post"),
+    "passport:from_sheet": Route(
+        PASSPORT_OWN, lambda objects: [objects["activity_sheet"].pk], method="post"
+    ),
+    "passport:entry": Route(PASSPORT_READ, passport_entry),
+    "passport:attachment": Route(PASSPORT_READ, passport_attachment),
+    "passport:pupil": Route(PASSPORT_READ, passport_pupil),
+    "passport:export": Route(PASSPORT_READ, passport_pupil),
+    "passport:follow": Route(PASSPORT_FOLLOW),
+    "passport:answer": Route(PASSPORT_ANSWER, passport_entry, method="post"),
 }
 
 
@@ -500,6 +542,28 @@ def objects(people, establishment, other_establishment, diplomas):
         divisions=[division_a],
         criteria=[c.pk for c in scenario_a.criteria.all()],
     )
+    # The pupil of A is eleve.a: a passport entry with a photo, and a PFMP fiche activités.
+    pupil.user = people["users"]["apprenant"]
+    pupil.save(update_fields=["user"])
+    passport_entry = entry_create(
+        pupil=pupil,
+        actor=pupil.user,
+        data=EntryData(title="Situation du passeport", place="etablissement", starts_on=today()),
+    )
+    (passport_attachment,) = entry_attachments_add(
+        entry=passport_entry, actor=pupil.user, uploads=[("photo.png", png_bytes())]
+    )
+    period = Period.objects.create(
+        establishment=establishment,
+        division=division_a,
+        starts_on=today(),
+        ends_on=today(),
+        weeks=1,
+    )
+    placement = Placement.objects.create(establishment=establishment, period=period, pupil=pupil)
+    activity_sheet = ActivitySheet.objects.create(
+        establishment=establishment, placement=placement, starts_on=today(), title="Fiche"
+    )
     # A preview whose grid changed since (digest): « Confirmer » refuses, with a message.
     open_import = GridImport.objects.create(
         establishment=establishment,
@@ -533,6 +597,9 @@ def objects(people, establishment, other_establishment, diplomas):
         "import_token": import_token,
         "evaluation": evaluation_a,
         "grid_import": open_import,
+        "passport_entry": passport_entry,
+        "passport_attachment": passport_attachment,
+        "activity_sheet": activity_sheet,
         # B asks A for the record of its pupil (A's pupil has the same INE).
         "transfer_request": TransferRequest.objects.create(
             requester=other_establishment,

@@ -111,3 +111,18 @@ class TestDemoPedagogy:
         assert any(level.decided.value != level.proposed_value for level in levels)
         call_command("load_demo", "--force")
         assert bilans.count() == 2
+
+
+@pytest.mark.django_db
+class TestDemoPassport:
+    def test_the_demo_pupil_has_a_passport_with_one_validated_entry(self, diplomas):
+        from carnet.passport.enums import EntryStatus
+        from carnet.passport.models import Entry
+
+        call_command("load_demo", "--force")
+        pupil = Pupil.objects.get(user__username="manon.laurent")
+        statuses = list(Entry.objects.filter(pupil=pupil).values_list("status", flat=True))
+        assert statuses.count(EntryStatus.VALIDATED) == 1
+        assert EntryStatus.SUBMITTED in statuses and len(statuses) >= 3
+        call_command("load_demo", "--force")
+        assert Entry.objects.filter(pupil=pupil).count() == len(statuses)
