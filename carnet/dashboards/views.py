@@ -346,20 +346,24 @@ def bilan_unlock_view(request, pk: int, obj):
     return render(request, "dashboards/bilan_unlock.html", {"bilan": obj, "pupil": obj.pupil})
 
 
+PDF_TEMPLATE = "dashboards/bilan_pdf.html"
+
+
+def pdf_context(bilan, establishment) -> dict:
+    return {
+        "bilan": bilan,
+        "pupil": bilan.pupil,
+        "levels": list(bilan.levels.all()),
+        "establishment": establishment,
+        "images": establishment_images(establishment),
+    }
+
+
 @require_GET
 @establishment_permission_required("dashboards.read_bilan", obj=bilan_object)
 def bilan_pdf(request, pk: int, obj):
     """The bilan as a PDF with the establishment's logo; the file names it by number only."""
-    pdf = render_pdf(
-        template="dashboards/bilan_pdf.html",
-        context={
-            "bilan": obj,
-            "pupil": obj.pupil,
-            "levels": list(obj.levels.all()),
-            "establishment": request.establishment,
-            "images": establishment_images(request.establishment),
-        },
-    )
+    pdf = render_pdf(template=PDF_TEMPLATE, context=pdf_context(obj, request.establishment))
     response = HttpResponse(pdf, content_type="application/pdf")
     name = f"bilan-{obj.pk}-{obj.date:%Y-%m-%d}.pdf"
     response["Content-Disposition"] = f'inline; filename="{name}"'

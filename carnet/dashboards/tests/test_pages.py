@@ -298,3 +298,44 @@ class TestRoles:
         assert "Créer un bilan intermédiaire" not in page
         url = reverse("dashboards:bilan_new", args=[klass.pupils[0].pk])
         assert client_of(users["chef"]).get(url).status_code == 403
+
+
+class TestNumbersAgree:
+    def test_screen_form_bilan_and_pdf_say_the_same_proposed_level(self, klass, client_of):
+        from carnet.dashboards.selectors import bilan_get
+        from carnet.dashboards.views import PDF_TEMPLATE, pdf_context
+        from carnet.documents.pdf import render_html
+
+        pupil = klass.pupils[0]
+        results_build(
+            scenario=klass.scenario,
+            pupils=[pupil],
+            evaluations=9,
+            criteria_per_evaluation=7,
+            start=first_day(),
+        )
+        client = client_of(klass.teacher)
+        page = client.get(pupil_url(klass, pupil)).content.decode()
+        shown = dict(re.findall(r'data-competence="(C\d+)">(\d)</span>', page))
+        assert shown
+        form = client.get(reverse("dashboards:bilan_new", args=[pupil.pk])).content.decode()
+        selected = dict(
+            re.findall(r'name="(niveau_\d+)"[^>]*>.*?<option value="(\d*)" selected', form, re.S)
+        )
+        client.post(
+            reverse("dashboards:bilan_new", args=[pupil.pk]),
+            {"date": f"{first_day():%d/%m/%Y}"} | selected,
+        )
+        bilan = bilan_get(establishment=klass.establishment, pk=Bilan.objects.get().pk)
+        stored = {level.competency.code: level for level in bilan.levels.all()}
+        for code, value in shown.items():
+            assert stored[code].proposed_value == int(value)
+            assert stored[code].decided.value == int(value)  # pre-filled, kept as proposed
+        html = render_html(template=PDF_TEMPLATE, context=pdf_context(bilan, klass.establishment))
+        for code, level in stored.items():
+            if code in shown:
+                assert re.search(
+                    rf"{code} — .*?</td>\s*<td>{shown[code]}<br>.*?{re.escape(level.explanation)}",
+                    html,
+                    re.S,
+                )
