@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from carnet.core.forms import add_service_errors
 from carnet.core.params import id_param
 from carnet.core.permissions import establishment_permission_required
+from carnet.core.profiles import Profile
 from carnet.core.tenancy import get_scoped_or_404
 from carnet.dashboards.chart import decimal, level_chart
 from carnet.dashboards.enums import BilanKind
@@ -99,7 +100,10 @@ def _dashboard_context(request, *, pupil, division, include_unpublished: bool, f
         "charts": _charts(dashboard),
         "method": method_of(dashboard.method),
         "bilans": pupil_bilans(
-            establishment=request.establishment, pupil=pupil, visible_to_pupil=for_pupil
+            establishment=request.establishment,
+            pupil=pupil,
+            visible_to_pupil=for_pupil,
+            with_levels=False,
         ),
     }
 
@@ -108,7 +112,9 @@ def _dashboard_context(request, *, pupil, division, include_unpublished: bool, f
 @establishment_permission_required("dashboards.read")
 def dashboard(request):
     """Division, then pupil; the pupil's record per competency, filtered."""
-    divisions = dashboard_divisions(establishment=request.establishment, today=timezone.localdate())
+    divisions = dashboard_divisions(
+        establishment=request.establishment, today=timezone.localdate(), user=request.user
+    )
     context = {"divisions": divisions, "division": None, "pupils": [], "pupil": None}
     division_id = id_param(request.GET.get("division"))
     if division_id is not None:
@@ -133,7 +139,8 @@ def dashboard(request):
                 "position": pupils.index(pupil) + 1,
                 "previous_url": previous and dashboard_url(division.pk, previous.pk, filters),
                 "next_url": following and dashboard_url(division.pk, following.pk, filters),
-                "can_write": rules.has_perm("dashboards.write_bilan", request.user, pupil),
+                # What dashboards.write_bilan asks, read with the divisions (no query).
+                "can_write": request.user.profile == Profile.TEACHER and division.taught,
             }
     return render(request, "dashboards/dashboard.html", context)
 
