@@ -38,6 +38,7 @@ from carnet.dashboards.selectors import (
     terminal_bilan_of,
 )
 from carnet.dashboards.services import bilan_create, bilan_unlock, bilan_update, bilan_validate
+from carnet.dashboards.services.bilans import INTERMEDIATE_KEPT
 from carnet.directory.models import Division, Pupil
 from carnet.documents.pdf import establishment_images, render_pdf
 
@@ -283,7 +284,10 @@ def bilan(request, pk: int, obj):
 @require_http_methods(["GET", "POST"])
 @establishment_permission_required("dashboards.write_bilan", obj=bilan_object)
 def bilan_edit(request, pk: int, obj):
-    """Change a bilan not validated: date, comment, decided levels."""
+    """Change the bilan terminal not validated yet: date, comment, decided levels."""
+    if obj.kind != BilanKind.TERMINAL:
+        messages.error(request, INTERMEDIATE_KEPT)
+        return redirect("dashboards:bilan", obj.pk)
     if obj.locked:
         messages.error(request, "Ce bilan terminal est validé : il ne peut plus être modifié.")
         return redirect("dashboards:bilan", obj.pk)

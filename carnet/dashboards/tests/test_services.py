@@ -87,6 +87,9 @@ class TestTerminal:
         with pytest.raises(ValidationError, match="pas verrouillé"):
             bilan_unlock(bilan=bilan, actor=users["chef"])
 
-    def test_an_intermediate_bilan_is_not_validated(self, klass):
+    def test_an_intermediate_bilan_is_neither_validated_nor_changed(self, klass):
+        bilan = create(klass)
         with pytest.raises(ValidationError, match="Seul le bilan terminal"):
-            bilan_validate(bilan=create(klass), actor=klass.teacher)
+            bilan_validate(bilan=bilan, actor=klass.teacher)
+        with pytest.raises(ValidationError, match="reste tel"):
+            bilan_update(bilan=bilan, actor=klass.teacher, date=bilan.date, decided={})
