@@ -348,3 +348,20 @@ class TestNumbersAgree:
                     html,
                     re.S,
                 )
+
+
+class TestHostileInput:
+    @pytest.mark.parametrize("value", ["²", "١", "𝟏", "12" * 20, "-1", " 1", "999999999999999999"])
+    def test_odd_ids_never_break_the_page(self, klass, client_of, value):
+        client = client_of(klass.teacher)
+        assert client.get(URL, {"division": value}).status_code in (200, 404)
+        answer = client.get(URL, {"division": klass.division.pk, "eleve": value})
+        assert answer.status_code in (200, 404)
+
+    def test_unknown_filters_are_left_out(self, klass, client_of):
+        response = client_of(klass.teacher).get(
+            pupil_url(
+                klass, klass.pupils[0], "&unite=" + "U" * 30 + "&type=inconnu&unite=%E2%80%8F"
+            )
+        )
+        assert response.status_code == 200
