@@ -276,7 +276,7 @@ def bilan(request, pk: int, obj):
             "can_write": rules.has_perm("dashboards.write_bilan", request.user, obj),
             "can_unlock": obj.locked
             and rules.has_perm("dashboards.unlock_bilan", request.user, obj),
-            "is_pupil": request.user.profile == "apprenant",
+            "is_pupil": request.user.profile == Profile.LEARNER,
         },
     )
 
@@ -360,8 +360,10 @@ def bilan_unlock_view(request, pk: int, obj):
 PDF_TEMPLATE = "dashboards/bilan_pdf.html"
 
 
-def pdf_context(bilan, establishment) -> dict:
+def pdf_context(bilan, establishment, *, for_pupil: bool = False) -> dict:
+    """What the PDF shows: the pupil's copy leaves the proposed levels out, as their page."""
     return {
+        "for_pupil": for_pupil,
         "bilan": bilan,
         "pupil": bilan.pupil,
         "levels": list(bilan.levels.all()),
@@ -374,7 +376,11 @@ def pdf_context(bilan, establishment) -> dict:
 @establishment_permission_required("dashboards.read_bilan", obj=bilan_object)
 def bilan_pdf(request, pk: int, obj):
     """The bilan as a PDF with the establishment's logo; the file names it by number only."""
-    pdf = render_pdf(template=PDF_TEMPLATE, context=pdf_context(obj, request.establishment))
+    for_pupil = request.user.profile == Profile.LEARNER
+    pdf = render_pdf(
+        template=PDF_TEMPLATE,
+        context=pdf_context(obj, request.establishment, for_pupil=for_pupil),
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     name = f"bilan-{obj.pk}-{obj.date:%Y-%m-%d}.pdf"
     response["Content-Disposition"] = f'inline; filename="{name}"'
