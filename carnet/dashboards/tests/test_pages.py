@@ -275,6 +275,11 @@ class TestPupil:
         assert "Niveau proposé" not in page
         assert "Bilan intermédiaire du" in page and "Bilan terminal du" not in page
         assert client.get(reverse("dashboards:bilan", args=[draft.pk])).status_code == 403
+        own = Bilan.objects.get(pupil=pupil, kind=BilanKind.INTERMEDIATE)
+        own_page = client.get(reverse("dashboards:bilan", args=[own.pk])).content.decode()
+        assert "Niveau retenu" in own_page and "Niveau proposé" not in own_page
+        pdf = client.get(reverse("dashboards:bilan_pdf", args=[own.pk]))
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
         evaluation = klass.scenario.evaluations.get(kind="certificative")
         evaluation_publish(evaluation=evaluation, actor=klass.teacher)
         assert "Certificative U31" in client.get(reverse("dashboards:mine")).content.decode()
