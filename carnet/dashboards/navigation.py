@@ -2,7 +2,8 @@
 own."""
 
 from carnet.core.profiles import Profile
-from carnet.core.registry import MenuEntry
+from carnet.core.registry import MenuEntry, TransferKind
+from carnet.dashboards.transfers import bilans_export
 
 MENU = (
     MenuEntry(
@@ -18,5 +19,16 @@ MENU = (
         "dashboards.read_own",
         profiles=(Profile.LEARNER,),
         order=25,
+    ),
+)
+
+# A pupil's bilans follow them to another establishment (carnet.transfers), frozen.
+TRANSFER_KINDS = (
+    TransferKind(
+        kind="dashboards.bilan",
+        label="Bilans intermédiaires et bilan terminal",
+        export=bilans_export,
+        template="dashboards/transfers/_received.html",
+        order=35,
     ),
 )

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 
 from carnet.core.results import ResultRow, result_kinds, result_rows
 from carnet.core.tenancy import get_scoped_or_404
@@ -21,9 +21,9 @@ from carnet.dashboards.enums import BilanKind
 from carnet.dashboards.models import Bilan, BilanLevel
 from carnet.dashboards.proposal import Mark, Proposal, method_of, propose
 from carnet.directory.enums import PupilStatus, StructureKind
-from carnet.directory.models import Division, Pupil
+from carnet.directory.models import Division, Pupil, StaffMember
 from carnet.directory.school_years import school_year_start
-from carnet.referentials.models import Competency, ExamUnit, ScaleLevel
+from carnet.referentials.models import Competency, ScaleLevel
 
 SECONDE, PREMIERE, TERMINALE = "seconde", "premiere", "terminale"
 # MEF: 11 characters, the 9th the training's length in years, the 10th its year.
@@ -48,11 +48,20 @@ def class_level(division) -> str:
 # --- Selection ------------------------------------------------------------------------------
 
 
-def dashboard_divisions(*, establishment, today: datetime.date) -> list[Division]:
-    """The establishment's divisions of the current school year, by code (one query)."""
+def dashboard_divisions(*, establishment, today: datetime.date, user=None) -> list[Division]:
+    """The establishment's divisions of the current school year, by code (one query), each
+    with ``taught``: whether ``user`` teaches it (in post), what the rule
+    ``dashboards.write_bilan`` asks (the pages show « Créer un bilan » from it; the bilan's
+    own pages check the rule)."""
+    taught = StaffMember.divisions.through.objects.filter(
+        division_id=OuterRef("pk"),
+        staffmember__user_id=getattr(user, "pk", None),
+        staffmember__is_active=True,
+    )
     return list(
         Division.objects.of(establishment)
         .filter(school_year__start_year=school_year_start(today), kind=StructureKind.DIVISION)
+        .annotate(taught=Exists(taught))
         .select_related("diploma")
         .order_by("code", "pk")
     )
@@ -108,20 +117,33 @@ def competencies_of(*, diploma_id: int) -> list[CompetencyInfo]:
     return list(found.values())
 
 
-def units_of(*, diploma_id: int) -> tuple[list[UnitOption], dict[str, set[int]]]:
-    """The diploma's exam units and the competencies each one certifies (one query)."""
+def referential_of(
+    *, diploma_id: int
+) -> tuple[list[CompetencyInfo], list[UnitOption], dict[str, set[int]]]:
+    """The diploma's competencies with their criteria, its exam units and the competencies
+    each unit certifies, in one query (competencies × criteria × units: a hundred rows). A
+    unit that certifies no competency is not offered: it would filter nothing."""
     rows = (
-        ExamUnit.objects.filter(diploma_id=diploma_id)
-        .order_by("position", "pk")
-        .values_list("code", "label", "diploma__level", "competencies")
-    )
-    options: dict[str, UnitOption] = {}
-    competencies: dict[str, set[int]] = defaultdict(set)
-    for code, label, level, competency in rows:
-        options.setdefault(code, UnitOption(code, label, level))
-        if competency is not None:
-            competencies[code].add(competency)
-    return list(options.values()), dict(competencies)
+        Competency.objects.filter(diploma_id=diploma_id)
+        .order_by("position", "pk", "criteria__position", "units__position")
+        .values_list(
+            "pk", "code", "label", "criteria__position", "criteria__label",
+            "units__code", "units__label", "units__position", "diploma__level",
+        )
+    )  # fmt: skip
+    found: dict[int, CompetencyInfo] = {}
+    units: dict[str, tuple] = {}
+    of_unit: dict[str, set[int]] = defaultdict(set)
+    for pk, code, label, position, criterion, unit, unit_label, unit_position, level in rows:
+        info = found.setdefault(pk, CompetencyInfo(pk, code, label))
+        criterion_code = f"{code}.{position}"
+        if position is not None and (not info.criteria or info.criteria[-1][0] != criterion_code):
+            info.criteria.append((criterion_code, criterion))
+        if unit is not None:
+            units.setdefault(unit, (unit_position, UnitOption(unit, unit_label, level)))
+            of_unit[unit].add(pk)
+    options = [option for _, option in sorted(units.values(), key=lambda u: (u[0], u[1].code))]
+    return list(found.values()), options, dict(of_unit)
 
 
 def scale_of(*, diploma_id: int) -> list[ScaleLevel]:
@@ -307,8 +329,7 @@ def pupil_dashboard(
     )
     if diploma_id is None:
         return Dashboard(pupil, None, level, filters, [], result_kinds(), [], [], 0, method)
-    competencies = competencies_of(diploma_id=diploma_id)
-    units, unit_competencies = units_of(diploma_id=diploma_id)
+    competencies, units, unit_competencies = referential_of(diploma_id=diploma_id)
     offered = unit_options(level=level, units=units, rows=rows)
     if not offered:
         filters = Filters(kinds=filters.kinds)
@@ -386,23 +407,26 @@ def class_overview(
 # --- Bilans -----------------------------------------------------------------------------------
 
 
-def pupil_bilans(*, establishment, pupil, visible_to_pupil: bool = False) -> list[Bilan]:
-    """A pupil's bilans, latest first, with their levels (two queries). The pupil sees a bilan
-    terminal only once validated."""
+def pupil_bilans(
+    *, establishment, pupil, visible_to_pupil: bool = False, with_levels: bool = True
+) -> list[Bilan]:
+    """A pupil's bilans, latest first, with their levels (two queries; one without). The pupil
+    sees a bilan terminal only once validated."""
     bilans = Bilan.objects.of(establishment).filter(pupil=pupil)
     if visible_to_pupil:
         bilans = bilans.exclude(kind=BilanKind.TERMINAL, validated_at__isnull=True)
+    bilans = bilans.select_related("author", "diploma")
+    if not with_levels:
+        return list(bilans.order_by("-date", "-pk"))
     return list(
-        bilans.select_related("author", "diploma")
-        .prefetch_related(
+        bilans.prefetch_related(
             Prefetch(
                 "levels",
                 BilanLevel.objects.select_related("competency", "decided").order_by(
                     "competency__position"
                 ),
             )
-        )
-        .order_by("-date", "-pk")
+        ).order_by("-date", "-pk")
     )
 
 

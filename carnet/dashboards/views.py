@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from carnet.core.forms import add_service_errors
 from carnet.core.params import id_param
 from carnet.core.permissions import establishment_permission_required
+from carnet.core.profiles import Profile
 from carnet.core.tenancy import get_scoped_or_404
 from carnet.dashboards.chart import decimal, level_chart
 from carnet.dashboards.enums import BilanKind
@@ -37,6 +38,7 @@ from carnet.dashboards.selectors import (
     terminal_bilan_of,
 )
 from carnet.dashboards.services import bilan_create, bilan_unlock, bilan_update, bilan_validate
+from carnet.dashboards.services.bilans import INTERMEDIATE_KEPT
 from carnet.directory.models import Division, Pupil
 from carnet.documents.pdf import establishment_images, render_pdf
 
@@ -99,7 +101,10 @@ def _dashboard_context(request, *, pupil, division, include_unpublished: bool, f
         "charts": _charts(dashboard),
         "method": method_of(dashboard.method),
         "bilans": pupil_bilans(
-            establishment=request.establishment, pupil=pupil, visible_to_pupil=for_pupil
+            establishment=request.establishment,
+            pupil=pupil,
+            visible_to_pupil=for_pupil,
+            with_levels=False,
         ),
     }
 
@@ -108,7 +113,9 @@ def _dashboard_context(request, *, pupil, division, include_unpublished: bool, f
 @establishment_permission_required("dashboards.read")
 def dashboard(request):
     """Division, then pupil; the pupil's record per competency, filtered."""
-    divisions = dashboard_divisions(establishment=request.establishment, today=timezone.localdate())
+    divisions = dashboard_divisions(
+        establishment=request.establishment, today=timezone.localdate(), user=request.user
+    )
     context = {"divisions": divisions, "division": None, "pupils": [], "pupil": None}
     division_id = id_param(request.GET.get("division"))
     if division_id is not None:
@@ -133,7 +140,8 @@ def dashboard(request):
                 "position": pupils.index(pupil) + 1,
                 "previous_url": previous and dashboard_url(division.pk, previous.pk, filters),
                 "next_url": following and dashboard_url(division.pk, following.pk, filters),
-                "can_write": rules.has_perm("dashboards.write_bilan", request.user, pupil),
+                # What dashboards.write_bilan asks, read with the divisions (no query).
+                "can_write": request.user.profile == Profile.TEACHER and division.taught,
             }
     return render(request, "dashboards/dashboard.html", context)
 
@@ -268,7 +276,7 @@ def bilan(request, pk: int, obj):
             "can_write": rules.has_perm("dashboards.write_bilan", request.user, obj),
             "can_unlock": obj.locked
             and rules.has_perm("dashboards.unlock_bilan", request.user, obj),
-            "is_pupil": request.user.profile == "apprenant",
+            "is_pupil": request.user.profile == Profile.LEARNER,
         },
     )
 
@@ -276,7 +284,10 @@ def bilan(request, pk: int, obj):
 @require_http_methods(["GET", "POST"])
 @establishment_permission_required("dashboards.write_bilan", obj=bilan_object)
 def bilan_edit(request, pk: int, obj):
-    """Change a bilan not validated: date, comment, decided levels."""
+    """Change the bilan terminal not validated yet: date, comment, decided levels."""
+    if obj.kind != BilanKind.TERMINAL:
+        messages.error(request, INTERMEDIATE_KEPT)
+        return redirect("dashboards:bilan", obj.pk)
     if obj.locked:
         messages.error(request, "Ce bilan terminal est validé : il ne peut plus être modifié.")
         return redirect("dashboards:bilan", obj.pk)
@@ -346,19 +357,29 @@ def bilan_unlock_view(request, pk: int, obj):
     return render(request, "dashboards/bilan_unlock.html", {"bilan": obj, "pupil": obj.pupil})
 
 
+PDF_TEMPLATE = "dashboards/bilan_pdf.html"
+
+
+def pdf_context(bilan, establishment, *, for_pupil: bool = False) -> dict:
+    """What the PDF shows: the pupil's copy leaves the proposed levels out, as their page."""
+    return {
+        "for_pupil": for_pupil,
+        "bilan": bilan,
+        "pupil": bilan.pupil,
+        "levels": list(bilan.levels.all()),
+        "establishment": establishment,
+        "images": establishment_images(establishment),
+    }
+
+
 @require_GET
 @establishment_permission_required("dashboards.read_bilan", obj=bilan_object)
 def bilan_pdf(request, pk: int, obj):
     """The bilan as a PDF with the establishment's logo; the file names it by number only."""
+    for_pupil = request.user.profile == Profile.LEARNER
     pdf = render_pdf(
-        template="dashboards/bilan_pdf.html",
-        context={
-            "bilan": obj,
-            "pupil": obj.pupil,
-            "levels": list(obj.levels.all()),
-            "establishment": request.establishment,
-            "images": establishment_images(request.establishment),
-        },
+        template=PDF_TEMPLATE,
+        context=pdf_context(obj, request.establishment, for_pupil=for_pupil),
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     name = f"bilan-{obj.pk}-{obj.date:%Y-%m-%d}.pdf"

@@ -23,6 +23,10 @@ LOCKED = (
     "Ce bilan terminal est validé : il ne peut plus être modifié. Le chef d'établissement "
     "peut le déverrouiller."
 )
+INTERMEDIATE_KEPT = (
+    "Un bilan intermédiaire reste tel qu'il a été fait : créez-en un nouveau à la date "
+    "d'aujourd'hui, il s'ajoutera à l'historique."
+)
 ALREADY_TERMINAL = (
     "Cet élève a déjà un bilan terminal pour ce diplôme : ouvrez-le depuis la liste de ses bilans."
 )
@@ -118,9 +122,11 @@ def bilan_create(
 def bilan_update(
     *, bilan, actor, date: datetime.date, comment: str = "", decided: dict[int, int | None]
 ) -> Bilan:
-    """Change a bilan not validated: its date, comment and decided levels (the proposed levels
-    stay those of its creation)."""
+    """Change the bilan terminal not validated yet: its date, comment and decided levels (the
+    proposed levels stay those of its creation). A bilan intermédiaire is never changed."""
     bilan = Bilan.objects.select_for_update().get(pk=bilan.pk)
+    if bilan.kind != BilanKind.TERMINAL:
+        raise ValidationError({"__all__": INTERMEDIATE_KEPT})
     if bilan.locked:
         raise ValidationError({"__all__": LOCKED})
     scale = list(ScaleLevel.objects.filter(diploma_id=bilan.diploma_id))
