@@ -77,6 +77,15 @@ class Placement(models.Model):
     def __str__(self) -> str:
         return f"Élève n° {self.pupil_id} — {self.company_name or 'entreprise à préciser'}"
 
+    @property
+    def review_or_none(self):
+        """The placement's bilan entreprise, None before the first choice (select_related
+        "review" to read it without a query)."""
+        try:
+            return self.review
+        except CompanyReview.DoesNotExist:
+            return None
+
 
 class ActivitySheet(models.Model):
     """A « fiche activités » the pupil writes about what they did in the company."""
