@@ -17,11 +17,14 @@ from carnet.core.predicates import (
 )
 from carnet.directory.models import Division
 from carnet.directory.rules import teaches_division
+from carnet.pfmp.models import TutorLink
 
 
 def division_of(obj):
     """The division a PFMP object is about (an attachment, a fiche, a bilan, a placement, a
-    period), or None."""
+    period, a tutor's link), or None."""
+    if isinstance(obj, TutorLink):
+        obj = obj.review
     for attribute in ("sheet", "placement", "period", "division"):
         if not isinstance(obj, Division) and hasattr(obj, attribute):
             obj = getattr(obj, attribute)
