@@ -31,6 +31,8 @@ from carnet.imports.enums import BatchKind, BatchStatus
 from carnet.imports.models import ImportBatch
 from carnet.inspection.tests.conftest import choose
 from carnet.inspection.tests.factories import InspectorGrantFactory, today
+from carnet.pfmp import services as pfmp_services
+from carnet.pfmp.tutor import link_token
 from carnet.referentials.models import Criterion
 from carnet.scenarios.exchange import scenario_export
 from carnet.scenarios.services import scenario_import_stage, scenario_resources_add
@@ -120,6 +122,17 @@ SCENARIO_READ = expect(
 SCENARIO_DUPLICATE = expect(403, enseignant=OK, enseignant_lecteur=OK, enseignant_autre=404)
 # Written by the scenario's author or a co-author only.
 SCENARIO_EDIT = expect(403, enseignant=OK, enseignant_autre=404)
+# PFMP: about A's division (taught by « enseignant », not by « enseignant_lecteur »).
+PFMP_READ = expect(
+    403,
+    **dict.fromkeys(["chef", "enseignant", "inspecteur_actif"], OK),
+    **dict.fromkeys(["chef_autre", "enseignant_autre", "inspecteur_autre"], 404),
+)
+PFMP_MANAGE = expect(403, enseignant=OK, enseignant_autre=404)
+# A fiche's attachment: its readers and the pupil who wrote it.
+PFMP_ATTACHMENT = PFMP_READ | {"apprenant": OK}
+# The pupil's own placement and fiches (« apprenant » is the pupil of A's placement).
+PFMP_OWN = expect(403, apprenant=OK)
 
 
 @dataclass(frozen=True)
@@ -140,6 +153,10 @@ IDENTITY = {"Lycée professionnel A", "0442953W", "Lycée professionnel B", "057
 
 def division(objects):
     return [objects["division"].pk]
+
+
+def pfmp(name):
+    return lambda objects: [objects["pfmp"][name].pk]
 
 
 def evaluation(objects):
@@ -329,6 +346,33 @@ ROUTES = {
     "scenarios:edit_links": Route(SCENARIO_EDIT, scenario),
     "scenarios:edit_resources": Route(SCENARIO_EDIT, scenario),
     "scenarios:resource_delete": Route(SCENARIO_EDIT, resource, method="post"),
+    # PFMP: the teacher's page, periods and placements, the bilan, the pupil's fiches.
+    "pfmp:home": Route(PEDAGOGY_PAGE),
+    "pfmp:period_create": Route(PFMP_MANAGE, division),
+    "pfmp:period_edit": Route(PFMP_MANAGE, pfmp("period")),
+    "pfmp:period_paper": Route(PFMP_READ, pfmp("period")),
+    "pfmp:placement_edit": Route(PFMP_MANAGE, pfmp("placement")),
+    "pfmp:sheet_check": Route(PFMP_MANAGE, pfmp("sheet"), method="post"),
+    "pfmp:review": Route(PFMP_READ, pfmp("review")),
+    "pfmp:review_validate": Route(
+        PFMP_MANAGE | {"enseignant": 400}, pfmp("review"), method="post"
+    ),  # not signed yet: refused with the reasons
+    "pfmp:proposal": Route(PFMP_MANAGE, pfmp("review"), method="post"),
+    "pfmp:review_paper": Route(PFMP_READ, pfmp("review")),
+    "pfmp:link_create": Route(PFMP_MANAGE, pfmp("review"), method="post"),
+    "pfmp:link_revoke": Route(PFMP_MANAGE, pfmp("link"), method="post"),
+    "pfmp:attachment": Route(PFMP_ATTACHMENT, pfmp("attachment")),
+    "pfmp:mine": Route(LEARNERS_PAGE),
+    "pfmp:sheet_create": Route(PFMP_OWN, pfmp("placement")),
+    "pfmp:sheet_edit": Route(PFMP_OWN, pfmp("sheet")),
+    "pfmp:sheet_send": Route(PFMP_OWN, pfmp("sheet"), method="post"),
+    # The tutor's page is public: whoever holds the link opens that bilan, and nothing else
+    # (it names the establishment: the tutor must know who asks).
+    "pfmp:tutor": Route(
+        EVERYONE,
+        lambda objects: [objects["pfmp"]["review"].pk, objects["pfmp"]["tutor_token"]],
+        names_the_other=True,
+    ),
 }
 
 
@@ -489,7 +533,47 @@ def objects(people, establishment, other_establishment, diplomas):
         file_sha256="0" * 64,
         payload={"lines": [], "digest": "perime"},
     )
+    # PFMP: a period of A's division; the placement of a pupil whose account is
+    # « apprenant », a fiche sent with a photo, the competencies chosen, a tutor's link.
+    own_pupil = PupilFactory(
+        establishment=establishment, division=division_a, user=people["users"]["apprenant"]
+    )
+    period = pfmp_services.period_create(
+        division=division_a,
+        actor=author,
+        starts_on=today(),
+        ends_on=today(),
+        weeks=1,
+    )
+    placement = period.placements.get(pupil=own_pupil)
+    sheet = pfmp_services.sheet_save(
+        placement=placement,
+        actor=people["users"]["apprenant"],
+        starts_on=today(),
+        title="Câblage",
+    )
+    (attachment,) = pfmp_services.sheet_attachments_add(
+        sheet=sheet, actor=people["users"]["apprenant"], uploads=[("photo.png", png_bytes())]
+    )
+    pfmp_services.sheet_send(sheet=sheet, actor=people["users"]["apprenant"])
+    review = pfmp_services.sheet_check(
+        sheet=sheet,
+        actor=author,
+        task_ids=[],
+        competency_ids=[],
+        criterion_ids=[c.pk for c in scenario_a.criteria.all()],
+    )
+    tutor_link, tutor_secret = pfmp_services.tutor_link_create(review=review, actor=author)
     return {
+        "pfmp": {
+            "period": period,
+            "placement": placement,
+            "sheet": sheet,
+            "attachment": attachment,
+            "review": review,
+            "link": tutor_link,
+            "tutor_token": link_token(tutor_link, tutor_secret),
+        },
         "establishment": establishment,
         "division": division_a,
         "scenario": scenario_a,
