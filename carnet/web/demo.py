@@ -20,6 +20,7 @@ from carnet.imports.models import ImportBatch
 from carnet.inspection.models import InspectorGrant, school_year_end
 from carnet.referentials.models import Diploma
 from carnet.web.demo_pedagogy import demo_pedagogy_load
+from carnet.web.demo_pfmp import demo_pfmp_clear, demo_pfmp_load
 from carnet.web.demo_transfers import demo_volta_load
 
 DEMO_UAI = "0699990J"
@@ -182,6 +183,7 @@ def demo_load(*, today: datetime.date | None = None) -> list[DemoLogin]:
     )
     year = school_year_current(today)
     # The demo lives in the current school year only: last year's demo divisions go.
+    demo_pfmp_clear(establishment=establishment, year=year)
     Division.objects.of(establishment).exclude(school_year=year).delete()
     diplomas = {d.code: d for d in Diploma.objects.all()}
     divisions = []
@@ -291,6 +293,8 @@ def demo_load(*, today: datetime.date | None = None) -> list[DemoLogin]:
     logins.append(DemoLogin("Inspecteur", login, f"{first} {last}"))
     # Scenarios, evaluations and results of the demo teachers (each page has something).
     demo_pedagogy_load(establishment=establishment, today=today)
+    # A PFMP of the demo pupil: placement, two fiches, a validated bilan entreprise.
+    demo_pfmp_load(establishment=establishment, pupil_user=pupil_user, today=today)
     # A second establishment, where one of Ampère's pupils has arrived (transfers).
     volta_admin = demo_volta_load(
         ampere=establishment, year=year, diplomas=diplomas, make_user=_user, today=today
