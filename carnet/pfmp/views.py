@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.mail import send_mail
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -50,6 +51,8 @@ from carnet.pfmp.selectors import (
 )
 from carnet.pfmp.tutor import link_token
 from carnet.scenarios.resources import MAX_RESOURCE_BYTES
+
+SHEETS_PER_PAGE = 50
 
 
 def _division(request, division_pk: int, **kwargs):
@@ -144,7 +147,9 @@ def home(request):
             "can_manage": _can("pfmp.manage", request.user, division),
         }
         if pupil is None:
-            context["sheets"] = division_sheets(division=division)
+            page = Paginator(division_sheets(division=division), SHEETS_PER_PAGE)
+            context["page_obj"] = page.get_page(request.GET.get("page"))
+            context["extra_query"] = f"division={division.pk}&"
         else:
             placements = list(pupil_placements(pupil=pupil, division=division))
             context["placements"] = placements

@@ -51,13 +51,15 @@ def snapshot(review):
 
 class TestTutorFills:
     def test_only_the_hash_is_stored(self, linked):
-        review, link, secret, url = linked
+        _review, link, secret, _url = linked
         assert link.secret_hash == secret_hash(secret)
         assert secret not in link.secret_hash
-        assert abs(link.expires_at - link.created_at - datetime.timedelta(days=21)).total_seconds() < 1
+        assert (
+            abs(link.expires_at - link.created_at - datetime.timedelta(days=21)).total_seconds() < 1
+        )
 
     def test_page_shows_one_bilan_and_no_navigation(self, pfmp, linked):
-        review, link, secret, url = linked
+        _review, _link, _secret, url = linked
         response = Client().get(url)
         body = response.content.decode()
         assert response.status_code == 200
@@ -69,7 +71,7 @@ class TestTutorFills:
         assert response["Referrer-Policy"] == "no-referrer"
 
     def test_proposal_then_accepted(self, pfmp, linked):
-        review, link, secret, url = linked
+        review, _link, _secret, url = linked
         response = Client().post(url, proposal_data(pfmp, review))
         assert response.status_code == 200
         review.refresh_from_db()
@@ -83,7 +85,7 @@ class TestTutorFills:
         assert review.status == ReviewStatus.OPEN
 
     def test_teacher_accepts_through_the_page(self, pfmp, linked, client_of):
-        review, link, secret, url = linked
+        review, _link, _secret, url = linked
         Client().post(url, proposal_data(pfmp, review))
         response = client_of(pfmp.teacher).post(
             reverse("pfmp:proposal", args=[review.pk]), {"action": "accepter"}
@@ -92,7 +94,7 @@ class TestTutorFills:
         assert ReviewResult.objects.filter(review=review).count() == 2
 
     def test_tutor_without_signature_told(self, pfmp, linked):
-        review, link, secret, url = linked
+        review, _link, _secret, url = linked
         data = proposal_data(pfmp, review) | {"signature": ""}
         response = Client().post(url, data)
         assert response.status_code == 400
@@ -114,38 +116,38 @@ class TestRefusals:
         assert snapshot(review) == before
 
     def test_tampered_signature(self, pfmp, linked):
-        review, link, secret, url = linked
+        review, link, secret, _url = linked
         token = link_token(link, secret)
         self.refused(tutor_url(review, token[:-2] + "xx"), pfmp, review, "a été modifié")
 
     def test_tampered_secret(self, pfmp, linked):
-        review, link, secret, url = linked
+        review, link, secret, _url = linked
         token = link_token(link, secret).replace(secret[:4], "0000", 1)
         self.refused(tutor_url(review, token), pfmp, review, "a été modifié")
 
     def test_link_of_another_bilan(self, pfmp, linked):
-        review, link, secret, url = linked
+        review, link, secret, _url = linked
         other = review_with_targets(pfmp, 1)
         self.refused(tutor_url(other, link_token(link, secret)), pfmp, other, "ne vaut que")
         assert snapshot(review)[1] == {}
 
     def test_revoked(self, pfmp, linked):
-        review, link, secret, url = linked
+        review, link, _secret, url = linked
         tutor_link_revoke(link=link, actor=pfmp.teacher)
         self.refused(url, pfmp, review, "retiré par le professeur")
 
     def test_replaced_by_a_new_link(self, pfmp, linked):
-        review, link, secret, url = linked
+        review, _link, _secret, url = linked
         tutor_link_create(review=review, actor=pfmp.teacher)
         self.refused(url, pfmp, review, "retiré par le professeur")
 
     def test_expired(self, pfmp, linked):
-        review, link, secret, url = linked
+        review, link, _secret, url = linked
         TutorLink.objects.filter(pk=link.pk).update(expires_at=timezone.now())
         self.refused(url, pfmp, review, "a expiré")
 
     def test_unknown_secret(self, pfmp, linked):
-        review, link, secret, url = linked
+        review, link, _secret, _url = linked
         from carnet.pfmp.tutor import SIGNER
 
         self.refused(
@@ -154,7 +156,7 @@ class TestRefusals:
 
     def test_refusals_throttled_per_address(self, pfmp, linked, settings):
         settings.PFMP_TUTOR_REFUSALS_LIMIT = 3
-        review, link, secret, url = linked
+        review, _link, _secret, url = linked
         client = Client(REMOTE_ADDR="10.1.2.3")
         for _ in range(3):
             assert client.get(tutor_url(review, "faux.lien")).status_code == 403
@@ -165,7 +167,7 @@ class TestRefusals:
 
 
 def test_link_revoked_through_the_page(pfmp, linked, client_of):
-    review, link, secret, url = linked
+    _review, link, _secret, _url = linked
     response = client_of(pfmp.teacher).post(reverse("pfmp:link_revoke", args=[link.pk]))
     assert response.status_code == 302
     link.refresh_from_db()
