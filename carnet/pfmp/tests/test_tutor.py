@@ -68,7 +68,7 @@ class TestTutorFills:
         for other in pfmp.pupils[1:]:
             assert other.last_name not in body
         assert body.count("<a ") == 0
-        assert response["Referrer-Policy"] == "no-referrer"
+        assert response["Referrer-Policy"] == "same-origin"
 
     def test_proposal_then_accepted(self, pfmp, linked):
         review, _link, _secret, url = linked
