@@ -2,9 +2,10 @@
 entreprise among the dashboards' results (rule 8)."""
 
 from carnet.core.profiles import Profile
-from carnet.core.registry import MenuEntry
+from carnet.core.registry import MenuEntry, TransferKind
 from carnet.core.results import ResultSource
 from carnet.pfmp.selectors import ENTREPRISE, result_rows
+from carnet.pfmp.transfers import reviews_export, sheets_export
 
 MENU = (
     MenuEntry(
@@ -25,3 +26,21 @@ MENU = (
 
 # Validated bilans entreprise feed the dashboards as type « entreprise ».
 RESULT_SOURCES = (ResultSource((ENTREPRISE,), result_rows),)
+
+# A pupil's fiches sent and bilans validated follow them to another establishment, frozen.
+TRANSFER_KINDS = (
+    TransferKind(
+        kind="pfmp.sheet",
+        label="Fiches activités (PFMP)",
+        export=sheets_export,
+        template="pfmp/transfers/_received_sheet.html",
+        order=40,
+    ),
+    TransferKind(
+        kind="pfmp.review",
+        label="Bilans entreprise (PFMP)",
+        export=reviews_export,
+        template="pfmp/transfers/_received_review.html",
+        order=45,
+    ),
+)
