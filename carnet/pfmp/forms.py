@@ -1,5 +1,5 @@
-"""Forms of the PFMP pages; each asks what its service would refuse (docs: « Forms say every
-problem at once »)."""
+"""Forms of the PFMP pages; each asks what its service would refuse (docs: « Forms say every
+problem at once »)."""
 
 from django import forms
 

@@ -12,7 +12,7 @@ from carnet.pfmp.enums import Autonomy, ReviewStatus, SheetStatus
 
 
 class Period(models.Model):
-    """A « période de formation en milieu professionnel » of a division."""
+    """A « période de formation en milieu professionnel » of a division."""
 
     establishment = models.ForeignKey(
         "establishments.Establishment", on_delete=models.CASCADE, related_name="+"
@@ -88,7 +88,7 @@ class Placement(models.Model):
 
 
 class ActivitySheet(models.Model):
-    """A « fiche activités » the pupil writes about what they did in the company."""
+    """A « fiche activités » the pupil writes about what they did in the company."""
 
     establishment = models.ForeignKey(
         "establishments.Establishment", on_delete=models.CASCADE, related_name="+"
@@ -155,7 +155,7 @@ class SheetTarget(models.Model):
 
 
 class CompanyReview(models.Model):
-    """The « bilan entreprise » of one placement, filled jointly by the teacher and the tutor."""
+    """The « bilan entreprise » of one placement, filled jointly by the teacher and the tutor."""
 
     establishment = models.ForeignKey(
         "establishments.Establishment", on_delete=models.CASCADE, related_name="+"
@@ -223,7 +223,7 @@ class ReviewTarget(models.Model):
 
 
 class ReviewResult(models.Model):
-    """A level of the bilan, on the référentiel's scale (« Non évalué »: no row)."""
+    """A level of the bilan, on the référentiel's scale (« Non évalué »: no row)."""
 
     review = models.ForeignKey(CompanyReview, on_delete=models.CASCADE, related_name="results")
     target = models.OneToOneField(ReviewTarget, on_delete=models.CASCADE, related_name="result")

@@ -24,7 +24,7 @@ MENU = (
     ),
 )
 
-# Validated bilans entreprise feed the dashboards as type « entreprise ».
+# Validated bilans entreprise feed the dashboards as type « entreprise ».
 RESULT_SOURCES = (ResultSource((ENTREPRISE,), result_rows),)
 
 # A pupil's fiches sent and bilans validated follow them to another establishment, frozen.

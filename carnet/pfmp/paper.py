@@ -1,10 +1,10 @@
 """The bilan entreprise on paper, printed before the visit: the establishment's logo, the
 pupil, the company and the tutor, the competencies and criteria copied from the fiches with
 a box to tick per level of the référentiel's scale, the appreciation, attendance and the
-signature boxes (« lu et approuvé »). One pupil, or a whole period in one PDF (a page each).
+signature boxes (« lu et approuvé »). One pupil, or a whole period in one PDF (a page each).
 
 As the evaluations' paper grid (carnet/evaluations/paper.py), the boxes of a line are one
-text cell (« ☐ ☐ ☐ ☐ »): a table cell costs WeasyPrint far more than a character.
+text cell (« ☐ ☐ ☐ ☐ »): a table cell costs WeasyPrint far more than a character.
 """
 
 from django.utils import timezone

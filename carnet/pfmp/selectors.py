@@ -120,7 +120,7 @@ def sheet_get(*, establishment, pk: int):
 
 
 def sheet_detail(*, sheet: ActivitySheet) -> dict:
-    """A fiche as the teacher reads it, and its table « Tâches/Compétences »: the diploma's
+    """A fiche as the teacher reads it, and its table « Tâches/Compétences »: the diploma's
     activities and tasks (ticked: the teacher's check, or else the pupil's), each task's
     competencies and their criteria (ticked: the targets chosen)."""
     diploma_id = sheet.placement.period.division.diploma_id

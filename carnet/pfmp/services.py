@@ -166,7 +166,7 @@ def _sheet_problems(placement: Placement, data: dict) -> dict:
         problems["ends_on"] = "Le dernier jour précède le premier : corrigez l'une des dates."
     autonomy = data.get("autonomy", "")
     if autonomy and autonomy not in Autonomy.values:
-        problems["autonomy"] = "Choisissez « Seul », « Avec aide » ou « Observé »."
+        problems["autonomy"] = "Choisissez « Seul », « Avec aide » ou « Observé »."
     return problems
 
 
@@ -219,7 +219,7 @@ def sheet_save(
 
 @transaction.atomic
 def sheet_send(*, sheet: ActivitySheet, actor) -> ActivitySheet:
-    """« Envoyer à mon professeur »: the fiche leaves the draft state; the teacher reads it."""
+    """« Envoyer à mon professeur »: the fiche leaves the draft state; the teacher reads it."""
     sheet = ActivitySheet.objects.select_for_update().get(pk=sheet.pk)
     if sheet.status != SheetStatus.DRAFT:
         return sheet
@@ -247,11 +247,11 @@ def sheet_attachments_add(
         try:
             item = check_resource(data)
         except ResourceRefused as refused:
-            problems.append(f"« {shown} » : {refused.message}")
+            problems.append(f"« {shown} » : {refused.message}")
             continue
         if item.content_type not in ATTACHMENT_TYPES:
             problems.append(
-                f"« {shown} » : une fiche accepte des photos (PNG, JPEG) et des PDF. "
+                f"« {shown} » : une fiche accepte des photos (PNG, JPEG) et des PDF. "
                 "Enregistrez ce document en PDF."
             )
             continue
@@ -314,7 +314,7 @@ def sheet_check(
     competency_ids=(),
     criterion_ids=(),
 ) -> CompanyReview:
-    """The table « Tâches/Compétences »: the tasks the teacher kept or added, and the
+    """The table « Tâches/Compétences »: the tasks the teacher kept or added, and the
     competencies (whole) and criteria to assess facing them; copied at once into the
     pupil's bilan entreprise for the period (rule 7)."""
     placement = sheet.placement
@@ -431,7 +431,7 @@ def review_fill(
     **texts: str,
 ) -> CompanyReview:
     """The teacher fills the bilan (online, or typing in the paper form): a level per
-    column (None: « Non évalué », nothing stored), the appreciation, attendance, signatures."""
+    column (None: « Non évalué », nothing stored), the appreciation, attendance, signatures."""
     review = CompanyReview.objects.select_for_update().get(pk=review.pk)
     if review.status == ReviewStatus.VALIDATED:
         raise ValidationError("Ce bilan est validé : il ne se modifie plus.")
@@ -446,7 +446,7 @@ def review_fill(
 
 @transaction.atomic
 def review_validate(*, review: CompanyReview, actor) -> CompanyReview:
-    """A validated bilan feeds the dashboards (type « entreprise ») and no longer changes."""
+    """A validated bilan feeds the dashboards (type « entreprise ») and no longer changes."""
     review = CompanyReview.objects.select_for_update().get(pk=review.pk)
     if review.status == ReviewStatus.VALIDATED:
         return review
@@ -458,7 +458,7 @@ def review_validate(*, review: CompanyReview, actor) -> CompanyReview:
             "Indiquez les noms des signataires (professeur et tuteur) et la date de signature."
         )
     if not review.read_and_approved:
-        problems.append("Cochez « Lu et approuvé » une fois le bilan relu avec le tuteur.")
+        problems.append("Cochez « Lu et approuvé » une fois le bilan relu avec le tuteur.")
     if problems:
         raise ValidationError(problems)
     review.status = ReviewStatus.VALIDATED

@@ -37,8 +37,8 @@ class TutorLimit(Limit):
 
 
 REFUSALS_PER_ADDRESS = TutorLimit("tuteur_refus_adresse", "PFMP_TUTOR_REFUSALS_LIMIT")
-# « same-origin »: the link (its secret) never leaves in a Referer; « no-referrer » would
-# make the browser send « Origin: null » with the form, which the CSRF check refuses.
+# « same-origin »: the link (its secret) never leaves in a Referer; « no-referrer » would
+# make the browser send « Origin: null » with the form, which the CSRF check refuses.
 HEADERS = {"Referrer-Policy": "same-origin", "X-Robots-Tag": "noindex"}
 
 

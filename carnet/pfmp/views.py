@@ -1,5 +1,5 @@
 """Pages of the PFMP: the teacher's (division drop-down, pupils at the left, fiches, the
-table « Tâches/Compétences », the bilan entreprise), the pupil's fiches, the tutor's page."""
+table « Tâches/Compétences », the bilan entreprise), the pupil's fiches, the tutor's page."""
 
 import datetime
 
@@ -123,7 +123,7 @@ def _int(value) -> int | None:
 @require_GET
 @establishment_permission_required("pfmp.read")
 def home(request):
-    """« Portfolios activités en entreprise »: the division on top, its pupils at the left
+    """« Portfolios activités en entreprise »: the division on top, its pupils at the left
     (weeks done against the diploma's), the chosen pupil's placements and fiches; the
     division's fiches when no pupil is chosen."""
     today = timezone.localdate()
@@ -245,8 +245,8 @@ def placement_edit(request, pk: int, obj):
 @require_POST
 @establishment_permission_required("pfmp.manage", obj=_sheet)
 def sheet_check(request, pk: int, obj):
-    """The table « Tâches/Compétences »: tasks kept or added, competencies (« k<pk> ») and
-    criteria (« c<pk> ») to assess, copied into the bilan entreprise (rule 7)."""
+    """The table « Tâches/Compétences »: tasks kept or added, competencies (« k<pk> ») and
+    criteria (« c<pk> ») to assess, copied into the bilan entreprise (rule 7)."""
     sheet = obj
     if sheet.status != SheetStatus.SENT:
         raise Http404
@@ -346,7 +346,7 @@ def review_validate(request, pk: int, obj):
 @require_POST
 @establishment_permission_required("pfmp.manage", obj=_review)
 def proposal(request, pk: int, obj):
-    """« Accepter la proposition » (levels copied) or « Écarter la proposition »."""
+    """« Accepter la proposition » (levels copied) or « Écarter la proposition »."""
     try:
         if request.POST.get("action") == "ecarter":
             services.tutor_proposal_discard(review=obj, actor=request.user)
@@ -457,7 +457,7 @@ def _save_sheet(request, placement, sheet=None):
     if getattr(request, "uploads_too_big", None):
         for name in request.uploads_too_big.values():
             form.add_error(
-                None, f"« {name} » : une pièce jointe pèse au plus 10 Mo. Rien n'a été joint."
+                None, f"« {name} » : une pièce jointe pèse au plus 10 Mo. Rien n'a été joint."
             )
     if form.is_valid() and not form.errors:
         data = dict(form.cleaned_data)

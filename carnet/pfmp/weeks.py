@@ -1,6 +1,6 @@
 """Weeks of PFMP a diploma requires, and the SIRET check: pure functions, no database.
 
-The required weeks are a small table keyed by the référentiel's « niveau » (docs/decisions.md):
+The required weeks are a small table keyed by the référentiel's « niveau » (docs/decisions.md):
 Bac Pro 22 weeks over three years, CAP 12 to 16 over two. A diploma of another level has
 no requirement shown.
 """
@@ -29,7 +29,7 @@ REQUIRED_WEEKS = {
 
 
 def required_weeks(level: str | None) -> RequiredWeeks | None:
-    """The weeks required by a diploma of this « niveau » (« Bac Pro », « CAP »), or None."""
+    """The weeks required by a diploma of this « niveau » (« Bac Pro », « CAP »), or None."""
     return REQUIRED_WEEKS.get((level or "").strip().lower())
 
 

@@ -1,5 +1,5 @@
 """A division of the establishment with PFMP: five pupils (the first one with an account,
-« eleve.a »), their teacher (prof.a), a colleague who does not teach it, a period of four
+« eleve.a »), their teacher (prof.a), a colleague who does not teach it, a period of four
 weeks with a placement per pupil."""
 
 import datetime
