@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q
 
+from carnet.core.profiles import Profile
 from carnet.core.results import ResultRow
 from carnet.directory.enums import PupilStatus
 from carnet.directory.models import Division, Pupil
@@ -29,7 +30,7 @@ ENTREPRISE = ("entreprise", "Bilan entreprise")
 def pfmp_divisions(*, user, establishment, today):
     """The divisions of the drop-down: a teacher's own this year; for the head and an
     inspector every division of the year prepared for a diploma."""
-    if user.profile == "enseignant":
+    if user.profile == Profile.TEACHER:
         return teacher_divisions(user=user, today=today).filter(diploma__isnull=False)
     return (
         Division.objects.of(establishment)
