@@ -12,7 +12,7 @@ from carnet.pfmp.enums import Autonomy, ReviewStatus, SheetStatus
 
 
 class Period(models.Model):
-    """A « période de formation en milieu professionnel » of a division."""
+    """A « période de formation en milieu professionnel » of a division."""
 
     establishment = models.ForeignKey(
         "establishments.Establishment", on_delete=models.CASCADE, related_name="+"
@@ -77,9 +77,18 @@ class Placement(models.Model):
     def __str__(self) -> str:
         return f"Élève n° {self.pupil_id} — {self.company_name or 'entreprise à préciser'}"
 
+    @property
+    def review_or_none(self):
+        """The placement's bilan entreprise, None before the first choice (select_related
+        "review" to read it without a query)."""
+        try:
+            return self.review
+        except CompanyReview.DoesNotExist:
+            return None
+
 
 class ActivitySheet(models.Model):
-    """A « fiche activités » the pupil writes about what they did in the company."""
+    """A « fiche activités » the pupil writes about what they did in the company."""
 
     establishment = models.ForeignKey(
         "establishments.Establishment", on_delete=models.CASCADE, related_name="+"
@@ -98,6 +107,8 @@ class ActivitySheet(models.Model):
     checked_tasks = models.ManyToManyField("referentials.Task", blank=True, related_name="+")
     status = models.CharField(max_length=10, choices=SheetStatus.choices, default=SheetStatus.DRAFT)
     sent_at = models.DateTimeField("envoyée le", null=True, blank=True)
+    # Set once the teacher checked the tasks (until then the pupil's ticks are proposed).
+    checked_at = models.DateTimeField("tâches vérifiées le", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -144,7 +155,7 @@ class SheetTarget(models.Model):
 
 
 class CompanyReview(models.Model):
-    """The « bilan entreprise » of one placement, filled jointly by the teacher and the tutor."""
+    """The « bilan entreprise » of one placement, filled jointly by the teacher and the tutor."""
 
     establishment = models.ForeignKey(
         "establishments.Establishment", on_delete=models.CASCADE, related_name="+"
@@ -212,7 +223,7 @@ class ReviewTarget(models.Model):
 
 
 class ReviewResult(models.Model):
-    """A level of the bilan, on the référentiel's scale (« Non évalué »: no row)."""
+    """A level of the bilan, on the référentiel's scale (« Non évalué »: no row)."""
 
     review = models.ForeignKey(CompanyReview, on_delete=models.CASCADE, related_name="results")
     target = models.OneToOneField(ReviewTarget, on_delete=models.CASCADE, related_name="result")
@@ -246,3 +257,33 @@ class TutorLink(models.Model):
 
     def __str__(self) -> str:
         return f"Lien du tuteur — bilan n° {self.review_id}"
+
+
+class SheetAttachment(models.Model):
+    """A photo or a PDF attached to a fiche activités: checked by its content
+    (carnet.scenarios.resources.check_resource: photos re-encoded, EXIF and GPS gone), stored
+    under a random name, served only through a permission-checked view."""
+
+    establishment = models.ForeignKey(
+        "establishments.Establishment", on_delete=models.CASCADE, related_name="+"
+    )
+    sheet = models.ForeignKey(ActivitySheet, on_delete=models.CASCADE, related_name="attachments")
+    name = models.CharField("nom", max_length=200)
+    storage_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        verbose_name = "pièce jointe d'une fiche activités"
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

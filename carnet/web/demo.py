@@ -22,6 +22,7 @@ from carnet.referentials.models import Diploma
 from carnet.web.demo_dashboards import demo_dashboards_load
 from carnet.web.demo_passport import demo_passport_load
 from carnet.web.demo_pedagogy import demo_pedagogy_load
+from carnet.web.demo_pfmp import demo_pfmp_clear, demo_pfmp_load
 from carnet.web.demo_transfers import demo_volta_load
 
 DEMO_UAI = "0699990J"
@@ -184,6 +185,7 @@ def demo_load(*, today: datetime.date | None = None) -> list[DemoLogin]:
     )
     year = school_year_current(today)
     # The demo lives in the current school year only: last year's demo divisions go.
+    demo_pfmp_clear(establishment=establishment, year=year)
     Division.objects.of(establishment).exclude(school_year=year).delete()
     diplomas = {d.code: d for d in Diploma.objects.all()}
     divisions = []
@@ -297,6 +299,8 @@ def demo_load(*, today: datetime.date | None = None) -> list[DemoLogin]:
     demo_dashboards_load(establishment=establishment, today=today)
     # The demo pupil's passeport professionnel (one situation validated).
     demo_passport_load(establishment=establishment, today=today)
+    # A PFMP of the demo pupil: placement, two fiches, a validated bilan entreprise.
+    demo_pfmp_load(establishment=establishment, pupil_user=pupil_user, today=today)
     # A second establishment, where one of Ampère's pupils has arrived (transfers).
     volta_admin = demo_volta_load(
         ampere=establishment, year=year, diplomas=diplomas, make_user=_user, today=today

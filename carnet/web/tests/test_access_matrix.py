@@ -35,7 +35,8 @@ from carnet.imports.models import ImportBatch
 from carnet.inspection.tests.conftest import choose
 from carnet.inspection.tests.factories import InspectorGrantFactory, today
 from carnet.passport.services import EntryData, entry_attachments_add, entry_create
-from carnet.pfmp.models import ActivitySheet, Period, Placement
+from carnet.pfmp import services as pfmp_services
+from carnet.pfmp.tutor import link_token
 from carnet.referentials.models import Criterion
 from carnet.scenarios.exchange import scenario_export
 from carnet.scenarios.services import scenario_import_stage, scenario_resources_add
@@ -136,6 +137,17 @@ PASSPORT_READ = expect(
     **dict.fromkeys(["chef_autre", "enseignant_autre", "inspecteur_autre"], 404),
 )
 PASSPORT_ANSWER = expect(403, enseignant=OK, enseignant_autre=404)
+# PFMP: about A's division (taught by « enseignant », not by « enseignant_lecteur »).
+PFMP_READ = expect(
+    403,
+    **dict.fromkeys(["chef", "enseignant", "inspecteur_actif"], OK),
+    **dict.fromkeys(["chef_autre", "enseignant_autre", "inspecteur_autre"], 404),
+)
+PFMP_MANAGE = expect(403, enseignant=OK, enseignant_autre=404)
+# A fiche's attachment: its readers and the pupil who wrote it.
+PFMP_ATTACHMENT = PFMP_READ | {"apprenant": OK}
+# The pupil's own placement and fiches (« apprenant » is the pupil of A's placement).
+PFMP_OWN = expect(403, apprenant=OK)
 
 
 @dataclass(frozen=True)
@@ -156,6 +168,10 @@ IDENTITY = {"Lycée professionnel A", "0442953W", "Lycée professionnel B", "057
 
 def division(objects):
     return [objects["division"].pk]
+
+
+def pfmp(name):
+    return lambda objects: [objects["pfmp"][name].pk]
 
 
 def evaluation(objects):
@@ -392,6 +408,33 @@ ROUTES = {
     "passport:export": Route(PASSPORT_READ, passport_pupil),
     "passport:follow": Route(PASSPORT_FOLLOW),
     "passport:answer": Route(PASSPORT_ANSWER, passport_entry, method="post"),
+    # PFMP: the teacher's page, periods and placements, the bilan, the pupil's fiches.
+    "pfmp:home": Route(PEDAGOGY_PAGE),
+    "pfmp:period_create": Route(PFMP_MANAGE, division),
+    "pfmp:period_edit": Route(PFMP_MANAGE, pfmp("period")),
+    "pfmp:period_paper": Route(PFMP_READ, pfmp("period")),
+    "pfmp:placement_edit": Route(PFMP_MANAGE, pfmp("placement")),
+    "pfmp:sheet_check": Route(PFMP_MANAGE, pfmp("sheet"), method="post"),
+    "pfmp:review": Route(PFMP_READ, pfmp("review")),
+    "pfmp:review_validate": Route(
+        PFMP_MANAGE | {"enseignant": 400}, pfmp("review"), method="post"
+    ),  # not signed yet: refused with the reasons
+    "pfmp:proposal": Route(PFMP_MANAGE, pfmp("review"), method="post"),
+    "pfmp:review_paper": Route(PFMP_READ, pfmp("review")),
+    "pfmp:link_create": Route(PFMP_MANAGE, pfmp("review"), method="post"),
+    "pfmp:link_revoke": Route(PFMP_MANAGE, pfmp("link"), method="post"),
+    "pfmp:attachment": Route(PFMP_ATTACHMENT, pfmp("attachment")),
+    "pfmp:mine": Route(LEARNERS_PAGE),
+    "pfmp:sheet_create": Route(PFMP_OWN, pfmp("placement")),
+    "pfmp:sheet_edit": Route(PFMP_OWN, pfmp("sheet")),
+    "pfmp:sheet_send": Route(PFMP_OWN, pfmp("sheet"), method="post"),
+    # The tutor's page is public: whoever holds the link opens that bilan, and nothing else
+    # (it names the establishment: the tutor must know who asks).
+    "pfmp:tutor": Route(
+        EVERYONE,
+        lambda objects: [objects["pfmp"]["review"].pk, objects["pfmp"]["tutor_token"]],
+        names_the_other=True,
+    ),
 }
 
 
@@ -553,17 +596,6 @@ def objects(people, establishment, other_establishment, diplomas):
     (passport_attachment,) = entry_attachments_add(
         entry=passport_entry, actor=pupil.user, uploads=[("photo.png", png_bytes())]
     )
-    period = Period.objects.create(
-        establishment=establishment,
-        division=division_a,
-        starts_on=today(),
-        ends_on=today(),
-        weeks=1,
-    )
-    placement = Placement.objects.create(establishment=establishment, period=period, pupil=pupil)
-    activity_sheet = ActivitySheet.objects.create(
-        establishment=establishment, placement=placement, starts_on=today(), title="Fiche"
-    )
     # A preview whose grid changed since (digest): « Confirmer » refuses, with a message.
     open_import = GridImport.objects.create(
         establishment=establishment,
@@ -587,7 +619,44 @@ def objects(people, establishment, other_establishment, diplomas):
         )
         for kind in BilanKind.values
     }
+    # PFMP: a period of A's division; the placement of A's pupil (« apprenant »), a fiche
+    # sent with a photo, the competencies chosen, a tutor's link.
+    period = pfmp_services.period_create(
+        division=division_a,
+        actor=author,
+        starts_on=today(),
+        ends_on=today(),
+        weeks=1,
+    )
+    placement = period.placements.get(pupil=pupil)
+    sheet = pfmp_services.sheet_save(
+        placement=placement,
+        actor=people["users"]["apprenant"],
+        starts_on=today(),
+        title="Câblage",
+    )
+    (attachment,) = pfmp_services.sheet_attachments_add(
+        sheet=sheet, actor=people["users"]["apprenant"], uploads=[("photo.png", png_bytes())]
+    )
+    pfmp_services.sheet_send(sheet=sheet, actor=people["users"]["apprenant"])
+    review = pfmp_services.sheet_check(
+        sheet=sheet,
+        actor=author,
+        task_ids=[],
+        competency_ids=[],
+        criterion_ids=[c.pk for c in scenario_a.criteria.all()],
+    )
+    tutor_link, tutor_secret = pfmp_services.tutor_link_create(review=review, actor=author)
     return {
+        "pfmp": {
+            "period": period,
+            "placement": placement,
+            "sheet": sheet,
+            "attachment": attachment,
+            "review": review,
+            "link": tutor_link,
+            "tutor_token": link_token(tutor_link, tutor_secret),
+        },
         "establishment": establishment,
         "division": division_a,
         "bilan": bilans[BilanKind.INTERMEDIATE],
@@ -599,7 +668,7 @@ def objects(people, establishment, other_establishment, diplomas):
         "grid_import": open_import,
         "passport_entry": passport_entry,
         "passport_attachment": passport_attachment,
-        "activity_sheet": activity_sheet,
+        "activity_sheet": sheet,
         # B asks A for the record of its pupil (A's pupil has the same INE).
         "transfer_request": TransferRequest.objects.create(
             requester=other_establishment,

@@ -126,3 +126,23 @@ class TestDemoPassport:
         assert EntryStatus.SUBMITTED in statuses and len(statuses) >= 3
         call_command("load_demo", "--force")
         assert Entry.objects.filter(pupil=pupil).count() == len(statuses)
+
+
+@pytest.mark.django_db
+class TestDemoPfmp:
+    def test_a_period_a_placement_two_fiches_and_a_validated_bilan(self, diplomas):
+        from carnet.pfmp.models import ActivitySheet, CompanyReview, Period
+
+        call_command("load_demo", "--force")
+        period = Period.objects.get(establishment__uai=DEMO_UAI)
+        placement = period.placements.get(pupil__user__username="manon.laurent")
+        assert placement.company_name and placement.tutor_name
+        sheets = ActivitySheet.objects.filter(placement=placement)
+        assert sorted(sheets.values_list("status", flat=True)) == ["brouillon", "envoyee"]
+        review = CompanyReview.objects.get(placement=placement)
+        assert review.status == "valide" and review.results.count() == 3
+        call_command("load_demo", "--force")
+        assert (
+            ActivitySheet.objects.filter(placement__period__establishment__uai=DEMO_UAI).count()
+            == 2
+        )
