@@ -18,9 +18,10 @@ from carnet.establishments.enums import ContextField
 from carnet.establishments.selectors import effective_mask_labels
 from carnet.referentials.models import Attitude, Competency, Criterion, Diploma, Task
 from carnet.scenarios.enums import ClassLevel
+from carnet.scenarios.files import files_delete_on_commit
 from carnet.scenarios.models import Scenario, ScenarioResource
 from carnet.scenarios.richtext import clean_text, text_problem
-from carnet.scenarios.services.resources import delete_files_on_commit, storage_name
+from carnet.scenarios.services.resources import storage_name
 
 CAP_LEVELS = (ClassLevel.CAP1, ClassLevel.CAP2)
 BAC_PRO_LEVELS = (ClassLevel.SECONDE, ClassLevel.PREMIERE, ClassLevel.TERMINALE)
@@ -355,4 +356,4 @@ def scenario_delete(*, scenario: Scenario, actor: User) -> None:
             locked.delete()
     except models.ProtectedError:  # an evaluation created meanwhile
         raise ValidationError(EVALUATED) from None
-    delete_files_on_commit(files)
+    files_delete_on_commit(files)
