@@ -50,7 +50,7 @@ class TestSelection:
 
 
 class TestRecord:
-    def test_400_results_in_at_most_12_queries(  # 10 today: room for the PFMP's source
+    def test_400_results_in_at_most_12_queries(  # 11: a query per result source
         self, klass, client_of, django_assert_max_num_queries
     ):
         pupil = klass.pupils[0]
@@ -73,7 +73,7 @@ class TestRecord:
             )
         client = client_of(klass.teacher)
         client.get(URL)  # the session is read once before
-        with django_assert_max_num_queries(10):
+        with django_assert_max_num_queries(12):
             response = client.get(pupil_url(klass, pupil))
         page = response.content.decode()
         assert response.status_code == 200
@@ -147,7 +147,7 @@ class TestOverview:
             pupil.save()
         client = client_of(klass.teacher)
         client.get(URL)
-        with django_assert_num_queries(9):
+        with django_assert_num_queries(10):  # one per result source included
             response = client.get(reverse("dashboards:overview", args=[klass.division.pk]))
         page = response.content.decode()
         assert page.count('<th scope="row">') == size

@@ -344,13 +344,14 @@ ROUTES = {
     "dashboards:mine": Route(LEARNERS_PAGE),
     "dashboards:bilans": Route(SCENARIO_READ, lambda objects: [objects["pupil"].pk]),
     "dashboards:bilan_new": Route(SCENARIO_EDIT, lambda objects: [objects["pupil"].pk]),
-    "dashboards:bilan": Route(SCENARIO_READ, bilan),
+    # A's pupil reads their own bilan (intermédiaire) and its PDF.
+    "dashboards:bilan": Route(SCENARIO_READ | {"apprenant": OK}, bilan),
     "dashboards:bilan_edit": Route(SCENARIO_EDIT, bilan),
     "dashboards:bilan_validate": Route(SCENARIO_EDIT, bilan, method="post"),
     "dashboards:bilan_unlock": Route(
         expect(403, chef=OK, chef_autre=404), lambda objects: [objects["bilan_terminal"].pk]
     ),
-    "dashboards:bilan_pdf": Route(SCENARIO_READ, bilan),
+    "dashboards:bilan_pdf": Route(SCENARIO_READ | {"apprenant": OK}, bilan),
     # Evaluations.
     "evaluations:list": Route(PEDAGOGY_PAGE),
     "evaluations:my_results": Route(LEARNERS_PAGE),
