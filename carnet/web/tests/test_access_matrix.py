@@ -535,11 +535,20 @@ def objects(people, establishment, other_establishment, diplomas):
     )
     # PFMP: a period of A's division; the placement of a pupil whose account is
     # « apprenant », a fiche sent with a photo, the competencies chosen, a tutor's link.
+    # (in a division of its own, also taught by « enseignant »: A's division keeps no pupil
+    # with an account, which test_refused_posts_change_nothing counts on).
+    division_pfmp = DivisionFactory(
+        establishment=establishment,
+        code="DIVA-PFMP",
+        school_year__start_year=year,
+        diploma=diplomas["BP-MELEC"],
+    )
+    author.staff_member.divisions.add(division_pfmp)
     own_pupil = PupilFactory(
-        establishment=establishment, division=division_a, user=people["users"]["apprenant"]
+        establishment=establishment, division=division_pfmp, user=people["users"]["apprenant"]
     )
     period = pfmp_services.period_create(
-        division=division_a,
+        division=division_pfmp,
         actor=author,
         starts_on=today(),
         ends_on=today(),
