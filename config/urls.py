@@ -16,6 +16,8 @@ urlpatterns = [
     path("", include("carnet.scenarios.urls")),
     path("", include("carnet.evaluations.urls")),
     path("", include("carnet.pfmp.urls")),
+    path("", include("carnet.dashboards.urls")),
+    path("", include("carnet.passport.urls")),
     path("", include("carnet.transfers.urls")),
     path("plateforme/", admin.site.urls),
 ]

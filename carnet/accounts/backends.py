@@ -2,6 +2,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 
 from carnet.accounts.addresses import address_locked_out
+from carnet.accounts.former_pupils import former_pupil_of
 from carnet.core.profiles import Profile
 from carnet.directory.enums import PupilStatus
 from carnet.directory.models import Pupil
@@ -28,15 +29,17 @@ class AddressLimitBackend:
 
 
 class AccountBackend(ModelBackend):
-    """Django's ModelBackend; a pupil who left the establishment (« sorti ») cannot sign in.
+    """Django's ModelBackend; a pupil who left the establishment (« sorti ») signs in only
+    while their passport window is open (carnet/accounts/former_pupils.py), their account
+    still disabled: every page but their passport refuses them.
 
     Checked at sign-in and at every request (get_user), so a pupil marked « sorti » by an
-    import is signed out at once, whatever the state of their account.
+    import is signed out at once when no window is open, whatever the state of their account.
     """
 
     def user_can_authenticate(self, user) -> bool:
-        if not super().user_can_authenticate(user):
-            return False
-        if getattr(user, "profile", None) == Profile.LEARNER:
-            return not Pupil.objects.filter(user=user, status=PupilStatus.LEFT).exists()
-        return True
+        if getattr(user, "profile", None) == Profile.LEARNER and (
+            Pupil.objects.filter(user=user, status=PupilStatus.LEFT).exists()
+        ):
+            return former_pupil_of(user) is not None
+        return super().user_can_authenticate(user)

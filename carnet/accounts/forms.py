@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm
 from django.contrib.auth.hashers import check_password
 
+from carnet.accounts.former_pupils import former_pupil_of
 from carnet.accounts.models import User
 from carnet.accounts.ratelimits import RESET_PER_ACCOUNT, limit_take
 from carnet.core.forms import NameField, TextLineField
@@ -38,6 +39,12 @@ class LoginForm(AuthenticationForm):
         ),
     }
     error_messages["inactive"] = error_messages["invalid_login"]
+
+    def confirm_login_allowed(self, user):
+        # A pupil who left keeps a disabled account that signs in to their passport alone.
+        if not user.is_active and former_pupil_of(user) is not None:
+            return
+        super().confirm_login_allowed(user)
 
 
 class DivisionsField(forms.ModelMultipleChoiceField):

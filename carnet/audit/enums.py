@@ -33,3 +33,5 @@ class AuditAction(models.TextChoices):
     TRANSFER_SENT = "transfert_envoye", "Dossier d'un élève envoyé"
     TRANSFER_RECEIVED = "transfert_recu", "Dossier d'un élève reçu"
     TRANSFER_KEY_TRUSTED = "cle_transfert_admise", "Clé de transfert d'une autre plateforme admise"
+    BILAN_VALIDATED = "bilan_terminal_valide", "Bilan terminal validé"
+    BILAN_UNLOCKED = "bilan_terminal_deverrouille", "Bilan terminal déverrouillé"

@@ -359,37 +359,32 @@ def unit_assignments(*, establishment, unit):
 def result_rows(*, establishment, pupil_ids, include_unpublished: bool = False) -> list[ResultRow]:
     """The results of these pupils as the dashboards read them (carnet/core/results.py), in
     one query whatever their number. A certificative result of an evaluation not published
-    yet is left out unless ``include_unpublished`` (the teachers' dashboards)."""
+    yet is left out unless ``include_unpublished`` (the teachers' dashboards). Values, not
+    model instances: a class overview reads some 12,000 of them."""
     results = Result.objects.of(establishment).filter(pupil_id__in=list(pupil_ids))
     if not include_unpublished:
         results = results.filter(
             Q(evaluation__kind=EvaluationKind.FORMATIVE) | Q(evaluation__published_at__isnull=False)
         )
-    results = results.select_related(
-        "competency", "level", "target__criterion", "evaluation__scenario", "evaluation__unit"
-    )
+    rows = results.values_list(
+        "pupil_id", "competency_id", "target__criterion_id", "competency__code",
+        "target__criterion__position", "evaluation__date", "evaluation__kind", "evaluation_id",
+        "evaluation__scenario__title", "evaluation__unit__code", "evaluation__published_at",
+        "level__code", "level__label", "level__value",
+    )  # fmt: skip
     kinds = dict(EvaluationKind.choices)
+    formative = EvaluationKind.FORMATIVE
+    # Positional (ResultRow's field order): twice as fast as keywords on 12,000 rows.
     return [
         ResultRow(
-            pupil_id=r.pupil_id,
-            competency_id=r.competency_id,
-            criterion_id=r.target.criterion_id,
-            column_code=(
-                f"{r.competency.code}.{r.target.criterion.position}"
-                if r.target.criterion_id
-                else r.competency.code
-            ),
-            date=r.evaluation.date,
-            kind=r.evaluation.kind,
-            kind_label=kinds[r.evaluation.kind],
-            source=f"evaluation:{r.evaluation_id}",
-            source_title=r.evaluation.scenario.title,
-            unit_code=r.evaluation.unit.code if r.evaluation.unit_id else "",
-            published=r.evaluation.kind == EvaluationKind.FORMATIVE
-            or r.evaluation.published_at is not None,
-            level_code=r.level.code,
-            level_label=r.level.label,
-            level_value=r.level.value,
+            pupil_id, competency_id, criterion_id,
+            f"{code}.{position}" if criterion_id else code,
+            date, kind, kinds[kind], f"evaluation:{evaluation_id}", title, unit_code or "",
+            kind == formative or published_at is not None,
+            level_code, level_label, level_value,
         )
-        for r in results
-    ]
+        for (
+            pupil_id, competency_id, criterion_id, code, position, date, kind, evaluation_id,
+            title, unit_code, published_at, level_code, level_label, level_value,
+        ) in rows
+    ]  # fmt: skip

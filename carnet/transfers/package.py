@@ -125,10 +125,11 @@ def package_build(
                 written.add(attachment.sha256)
                 digest = hashlib.sha256()
                 size = 0
-                with (
-                    attachment.open() as source,
-                    archive.open(f"files/{attachment.sha256}", "w") as sink,
-                ):
+                # Stored, not deflated: attachments are photos and PDFs, compressed already
+                # (deflating them cost most of an export's time for nothing).
+                info = zipfile.ZipInfo(f"files/{attachment.sha256}", now.timetuple()[:6])
+                info.compress_type = zipfile.ZIP_STORED
+                with attachment.open() as source, archive.open(info, "w") as sink:
                     while chunk := source.read(CHUNK):
                         digest.update(chunk)
                         size += len(chunk)

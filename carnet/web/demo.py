@@ -19,6 +19,8 @@ from carnet.imports.enums import BatchKind, BatchStatus
 from carnet.imports.models import ImportBatch
 from carnet.inspection.models import InspectorGrant, school_year_end
 from carnet.referentials.models import Diploma
+from carnet.web.demo_dashboards import demo_dashboards_load
+from carnet.web.demo_passport import demo_passport_load
 from carnet.web.demo_pedagogy import demo_pedagogy_load
 from carnet.web.demo_pfmp import demo_pfmp_clear, demo_pfmp_load
 from carnet.web.demo_transfers import demo_volta_load
@@ -293,8 +295,13 @@ def demo_load(*, today: datetime.date | None = None) -> list[DemoLogin]:
     logins.append(DemoLogin("Inspecteur", login, f"{first} {last}"))
     # Scenarios, evaluations and results of the demo teachers (each page has something).
     demo_pedagogy_load(establishment=establishment, today=today)
-    # A PFMP of the demo pupil: placement, two fiches, a validated bilan entreprise.
+    # A PFMP of the demo pupil: placement, two fiches, a validated bilan entreprise
+    # (before the bilans: it feeds the dashboards).
     demo_pfmp_load(establishment=establishment, pupil_user=pupil_user, today=today)
+    # A bilan intermédiaire or two, from the dashboards (the demo pupil's among them).
+    demo_dashboards_load(establishment=establishment, today=today)
+    # The demo pupil's passeport professionnel (one situation validated).
+    demo_passport_load(establishment=establishment, today=today)
     # A second establishment, where one of Ampère's pupils has arrived (transfers).
     volta_admin = demo_volta_load(
         ampere=establishment, year=year, diplomas=diplomas, make_user=_user, today=today

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "carnet.scenarios",
     "carnet.evaluations",
     "carnet.pfmp",
+    "carnet.dashboards",
+    "carnet.passport",
     "carnet.transfers",
     # The top floor: home pages, main menu, demo (imports the apps above).
     "carnet.web",
@@ -125,6 +127,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# A pupil who left (« sorti ») signs in to read and export their passeport professionnel, and
+# nothing else, for this many days after their date of leaving (docs/decisions.md); 0: never.
+LEFT_PUPIL_PASSPORT_DAYS = 365
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses locked-out credentials before any password check.
     "axes.backends.AxesStandaloneBackend",
@@ -239,3 +244,9 @@ TRANSFER_KEY_FILE = Path(
 )
 # Address printed on pupils' credential sheets (default: the address the page was asked on).
 PLATFORM_URL = os.environ.get("PLATFORM_URL", "")
+
+# How the dashboards propose a level per competency (carnet/dashboards/proposal.py):
+# « recentes_double » (default), « moyenne » or « derniere ».
+DASHBOARDS_PROPOSED_LEVEL_METHOD = os.environ.get(
+    "DASHBOARDS_PROPOSED_LEVEL_METHOD", "recentes_double"
+)

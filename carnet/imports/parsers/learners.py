@@ -5,7 +5,7 @@ told by its content, never by its name: an XLSX is a zip holding ``xl/workbook.x
 Excel 97-2003 (.xls), OpenDocument, image or PDF file is refused with a French message;
 anything else must decode as text (UTF-8 with or without BOM, else Windows-1252) and is
 read as CSV separated by « ; », « , » or a tab (the separator that makes the header row
-readable wins).
+readable wins): parsers/tables.py tells the format and reads the rows.
 
 Columns are found by their header, case- and accent-insensitively: nom, prénom, date de
 naissance, INE (optional), division, statut (apprenti, adulte or autre). Every problem names
@@ -17,8 +17,6 @@ import csv
 import datetime
 import io
 import re
-import warnings
-import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -29,13 +27,12 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from carnet.core.identifiers import ine_problem, normalize_ine
 from carnet.core.identity import fold, learner_key
 from carnet.core.text import clean_text, name_problem, spreadsheet_row
-from carnet.imports.parsers.common import Problem, error, warning, xml_prolog
+from carnet.imports.parsers.common import Problem, error, warning
+from carnet.imports.parsers.tables import TableRefused, TableShape, open_table
 
 MAX_ROWS = 5_000  # learners (non-empty lines under the header)
 MAX_LINES = 2 * MAX_ROWS  # lines read at most, empty ones included
 MAX_COLUMNS = 40
-MAX_XLSX_ENTRIES = 500
-MAX_XLSX_UNCOMPRESSED = 50 * 1024 * 1024
 NAME_MAX, DIVISION_MAX = 100, 30
 OLDEST_BIRTH_YEAR = 1900
 
@@ -67,18 +64,15 @@ COLUMNS = {
     "division": ("Division", {"division", "code division", "code de la division", "classe"}),
     "status": ("Statut", {"statut", "statut de l apprenant", "status"}),
 }
+SHAPE = TableShape(
+    max_lines=MAX_LINES,
+    max_columns=MAX_COLUMNS,
+    too_big_hint=f"un tableau de {MAX_ROWS} apprenants est bien plus petit. Gardez seulement la "
+    "feuille des apprenants.",
+)
 REQUIRED = ("last_name", "first_name", "birth_date", "division", "status")
 TEMPLATE_HEADER = [label for label, _ in COLUMNS.values()]
 
-_MAGIC_REFUSED = (
-    (b"\x89PNG\r\n\x1a\n", "une image PNG"),
-    (b"\xff\xd8\xff", "une image JPEG"),
-    (b"GIF8", "une image GIF"),
-    (b"%PDF", "un document PDF"),
-)
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 (.xls), old Word…
-ZIP_MAGIC = b"PK\x03\x04"
-_SEPARATOR_HINT = re.compile(r"^\s*sep=(.)\s*$", re.IGNORECASE)
 _FRENCH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 
@@ -113,12 +107,6 @@ class LearnersFile:
         return any(p.level == "error" for p in self.problems)
 
 
-class _Refused(Exception):
-    def __init__(self, problem: Problem):
-        super().__init__(problem.message)
-        self.problem = problem
-
-
 def parse_learners(
     content: bytes, name: str, *, today: datetime.date | None = None
 ) -> LearnersFile:
@@ -126,223 +114,17 @@ def parse_learners(
     today = today or datetime.date.today()
     result = LearnersFile(name=name)
     try:
-        result.format, rows = _open_table(content, name)
+        result.format, rows = open_table(content, name, header_score=_recognized, shape=SHAPE)
         _read_table(result, rows, today)
-    except _Refused as refused:
+    except TableRefused as refused:
         result.problems.append(refused.problem)
         result.rows = []
     return result
 
 
-# --- Telling the format -------------------------------------------------------------------
-
-
-def _open_table(content: bytes, name: str) -> tuple[str, Iterator[tuple[int, list]]]:
-    if not content.strip(b" \t\r\n\x00\xef\xbb\xbf"):
-        raise _Refused(error("empty_file", f"Le fichier {name} est vide."))
-    if content.startswith(ZIP_MAGIC):
-        return "XLSX", _xlsx_rows(content, name)
-    if content.startswith(OLE2_MAGIC):
-        raise _Refused(
-            error(
-                "xls_refused",
-                f"Le fichier {name} est au format Excel 97-2003 (.xls), que la plateforme ne "
-                "lit pas : ouvrez-le dans votre tableur et enregistrez-le au format « Classeur "
-                "Excel (.xlsx) » ou « CSV UTF-8 », puis déposez-le de nouveau.",
-            )
-        )
-    for magic, what in _MAGIC_REFUSED:
-        if content.startswith(magic):
-            raise _Refused(
-                error(
-                    "not_a_table",
-                    f"Le fichier {name} est {what}, pas un tableau d'apprenants : déposez le "
-                    "modèle rempli, au format CSV ou XLSX.",
-                )
-            )
-    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise _Refused(
-            error(
-                "utf16_refused",
-                f"Le fichier {name} est enregistré en « Texte Unicode » (UTF-16) : "
-                "enregistrez-le au format « CSV UTF-8 » ou « Classeur Excel (.xlsx) ».",
-            )
-        )
-    if b"\x00" in content[:65536]:
-        raise _Refused(
-            error(
-                "not_a_table",
-                f"Le fichier {name} n'est ni un fichier CSV ni un classeur Excel (.xlsx) : "
-                "utilisez le modèle à télécharger sur cette page.",
-            )
-        )
-    text, encoding = _decode(content, name)
-    return _csv_rows(text, encoding, name)
-
-
-def _decode(content: bytes, name: str) -> tuple[str, str]:
-    if content.startswith(b"\xef\xbb\xbf"):
-        candidates = [("utf-8", "UTF-8")]
-        content = content[3:]
-    else:
-        candidates = [("utf-8", "UTF-8"), ("cp1252", "Windows-1252")]
-    for codec, label in candidates:
-        try:
-            return content.decode(codec), label
-        except UnicodeDecodeError as exc:
-            position = exc.start
-    line = content.count(b"\n", 0, position) + 1
-    raise _Refused(
-        error(
-            "undecodable",
-            f"Le fichier {name} contient des caractères illisibles (ligne {line}) : "
-            "enregistrez-le au format « CSV UTF-8 » ou « Classeur Excel (.xlsx) ».",
-        )
-    )
-
-
-# --- CSV ----------------------------------------------------------------------------------
-
-
 def _recognized(cells: Iterable) -> int:
     aliases = {alias for _, spellings in COLUMNS.values() for alias in spellings}
     return sum(1 for cell in cells if fold(str(cell)) in aliases)
-
-
-def _csv_rows(text: str, encoding: str, name: str) -> tuple[str, Iterator[tuple[int, list]]]:
-    lines = text.splitlines()
-    first = next((i for i, line in enumerate(lines) if line.strip()), 0)
-    hint = _SEPARATOR_HINT.match(lines[first]) if lines else None
-    skip = 0
-    if hint:  # Excel's « sep=; » first line
-        delimiter = hint.group(1)
-        skip = first + 1
-    else:
-        header = lines[first] if lines else ""
-        scores = {
-            d: _recognized(next(csv.reader([header], delimiter=d), [])) for d in (";", ",", "\t")
-        }
-        best = max(scores.values())
-        if best:
-            delimiter = next(d for d in (";", ",", "\t") if scores[d] == best)
-        else:
-            delimiter = max((";", ",", "\t"), key=header.count)
-    shown = {"\t": "tabulation"}.get(delimiter, delimiter)
-
-    def rows() -> Iterator[tuple[int, list]]:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-        try:
-            for cells in reader:
-                if reader.line_num <= skip:
-                    continue
-                yield reader.line_num, cells
-        except csv.Error:
-            raise _Refused(
-                error(
-                    "malformed_csv",
-                    f"Le fichier {name} est mal formé à la ligne {max(reader.line_num, 1)} "
-                    "(guillemet non fermé ou cellule démesurée) : vérifiez-le dans votre tableur.",
-                )
-            ) from None
-
-    return f"CSV en {encoding}, séparateur « {shown} »", rows()
-
-
-# --- XLSX ---------------------------------------------------------------------------------
-
-
-def _xlsx_rows(content: bytes, name: str) -> Iterator[tuple[int, list]]:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
-        entries = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        raise _Refused(
-            error(
-                "bad_xlsx",
-                f"Le fichier {name} est un classeur endommagé ou incomplet : enregistrez-le de "
-                "nouveau depuis votre tableur.",
-            )
-        ) from None
-    names = {entry.filename for entry in entries}
-    if "mimetype" in names and archive.read("mimetype").startswith(b"application/vnd.oasis"):
-        raise _Refused(
-            error(
-                "ods_refused",
-                f"Le fichier {name} est au format OpenDocument (.ods) : enregistrez-le au format "
-                "« Classeur Excel (.xlsx) » ou « CSV UTF-8 », puis déposez-le de nouveau.",
-            )
-        )
-    if "xl/workbook.xml" not in names:
-        raise _Refused(
-            error(
-                "not_xlsx",
-                f"Le fichier {name} est une archive zip, pas un classeur Excel (.xlsx) : "
-                "déposez le modèle rempli, au format CSV ou XLSX.",
-            )
-        )
-    if (
-        len(entries) > MAX_XLSX_ENTRIES
-        or sum(entry.file_size for entry in entries) > MAX_XLSX_UNCOMPRESSED
-    ):
-        raise _Refused(
-            error(
-                "xlsx_too_big",
-                f"Le classeur {name} est démesuré (plus de 50 Mo une fois décompressé) : "
-                f"un tableau de {MAX_ROWS} apprenants est bien plus petit. Gardez seulement la "
-                "feuille des apprenants.",
-            )
-        )
-    for entry in entries:
-        # Every part, whatever its name: its whole prolog (up to its root element).
-        try:
-            with archive.open(entry) as member:
-                prolog = xml_prolog(member.read()).upper()
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
-            prolog = b""
-        if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
-            raise _Refused(
-                error(
-                    "dtd_refused",
-                    f"Le classeur {name} contient une déclaration DOCTYPE ou ENTITY, "
-                    "qu'aucun tableur n'écrit : enregistrez-le de nouveau depuis votre "
-                    "tableur.",
-                )
-            )
-    return _xlsx_cells(content, name)
-
-
-def _xlsx_cells(content: bytes, name: str) -> Iterator[tuple[int, list]]:
-    """All the rows of the first sheet, read at once (at most MAX_LINES + 1 of them), so that
-    openpyxl's warnings are silenced only while it reads."""
-    unreadable = error(
-        "bad_xlsx",
-        f"Le classeur {name} est illisible : ouvrez-le dans votre tableur, enregistrez-le de "
-        "nouveau au format « Classeur Excel (.xlsx) » puis déposez-le.",
-    )
-    with warnings.catch_warnings():
-        # openpyxl warns about styles and extensions it does not read: not our business.
-        warnings.simplefilter("ignore")
-        try:
-            workbook = openpyxl.load_workbook(
-                io.BytesIO(content), read_only=True, data_only=True, keep_links=False
-            )
-        except Exception:
-            raise _Refused(unreadable) from None
-        try:
-            if not workbook.worksheets:
-                raise _Refused(unreadable)
-            sheet = workbook.worksheets[0]
-            rows = sheet.iter_rows(
-                min_row=1, max_row=MAX_LINES + 1, max_col=MAX_COLUMNS, values_only=True
-            )
-            table = [(number, list(values)) for number, values in enumerate(rows, start=1)]
-        except _Refused:
-            raise
-        except Exception:
-            raise _Refused(unreadable) from None
-        finally:
-            workbook.close()
-    return iter(table)
 
 
 # --- Rows ---------------------------------------------------------------------------------
@@ -569,7 +351,7 @@ def _read_table(
         if row is not None:
             result.rows.append(row)
     if not header_seen:
-        raise _Refused(error("empty_file", f"Le fichier {result.name} est vide."))
+        raise TableRefused(error("empty_file", f"Le fichier {result.name} est vide."))
     if columns is not None and learners == 0 and not result.refused:
         problems.append(
             error(

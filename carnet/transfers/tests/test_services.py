@@ -2,23 +2,28 @@
 exactly once, all or nothing, refused with the reason when a side is not ready, and never
 a leak of another establishment's pupils."""
 
+import datetime
+import io
 import threading
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import connection
+from django.utils import timezone
 
 from carnet.core.results import result_rows
 from carnet.evaluations.models import Result
 from carnet.transfers import services
 from carnet.transfers.enums import Direction, RequestStatus
-from carnet.transfers.models import ReceivedItem, Transfer, TransferRequest
+from carnet.transfers.models import PackageUpload, ReceivedItem, Transfer, TransferRequest
 from carnet.transfers.package import PackageRefused, package_read
 from carnet.transfers.selectors import arrivals, requests_received
 from carnet.transfers.services import (
     package_apply,
     package_export,
     receive_problems,
+    records,
     transfer_request_create,
     transfer_request_decide,
     trusted_key_add,
@@ -184,7 +189,7 @@ class TestAcrossDeployments:
         def broken(**kwargs):
             raise RuntimeError("panne au milieu")
 
-        monkeypatch.setattr(services, "_store_items", broken)
+        monkeypatch.setattr(records, "_store_items", broken)
         with pytest.raises(RuntimeError):
             package_apply(
                 establishment=record.receiver,
@@ -256,3 +261,27 @@ class TestRequestsAreScoped:
             .filter(holder=record.holder, requester=record.holder)
             .exists()
         )
+
+
+@pytest.mark.django_db
+class TestUploadsKeptADay:
+    def test_an_upload_older_than_a_day_is_dropped_by_the_next_one(
+        self, establishment, other_establishment, users
+    ):
+        def store(where):
+            return services.package_upload_store(
+                establishment=where,
+                name="paquet.zip",
+                content=io.BytesIO(b"PK"),
+                size=2,
+                actor=users["administrateur"],
+            )
+
+        old = store(other_establishment)
+        PackageUpload.objects.filter(pk=old.pk).update(
+            created_at=timezone.now() - datetime.timedelta(hours=25)
+        )
+        fresh = store(establishment)
+        assert not default_storage.exists(old.storage_name)
+        assert list(PackageUpload.objects.values_list("pk", flat=True)) == [fresh.pk]
+        assert services.package_uploads_purge() == 0

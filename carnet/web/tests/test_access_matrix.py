@@ -19,8 +19,11 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from carnet.accounts.tests.factories import UserFactory
+from carnet.dashboards.enums import BilanKind
+from carnet.dashboards.models import Bilan
 from carnet.directory.enums import PupilSource
 from carnet.directory.school_years import school_year_start
 from carnet.directory.tests.factories import DivisionFactory, PupilFactory, StaffMemberFactory
@@ -31,6 +34,7 @@ from carnet.imports.enums import BatchKind, BatchStatus
 from carnet.imports.models import ImportBatch
 from carnet.inspection.tests.conftest import choose
 from carnet.inspection.tests.factories import InspectorGrantFactory, today
+from carnet.passport.services import EntryData, entry_attachments_add, entry_create
 from carnet.pfmp import services as pfmp_services
 from carnet.pfmp.tutor import link_token
 from carnet.referentials.models import Criterion
@@ -122,6 +126,17 @@ SCENARIO_READ = expect(
 SCENARIO_DUPLICATE = expect(403, enseignant=OK, enseignant_lecteur=OK, enseignant_autre=404)
 # Written by the scenario's author or a co-author only.
 SCENARIO_EDIT = expect(403, enseignant=OK, enseignant_autre=404)
+# The passeport professionnel: the pupil's own pages; read by the pupil, their teachers (A's
+# « enseignant » teaches the pupil's division, « enseignant_lecteur » does not), the head and a
+# granted inspector; answered by their teachers.
+PASSPORT_OWN = expect(403, apprenant=OK)
+PASSPORT_FOLLOW = PEDAGOGY_PAGE
+PASSPORT_READ = expect(
+    403,
+    **dict.fromkeys(["apprenant", "chef", "enseignant", "inspecteur_actif"], OK),
+    **dict.fromkeys(["chef_autre", "enseignant_autre", "inspecteur_autre"], 404),
+)
+PASSPORT_ANSWER = expect(403, enseignant=OK, enseignant_autre=404)
 # PFMP: about A's division (taught by « enseignant », not by « enseignant_lecteur »).
 PFMP_READ = expect(
     403,
@@ -163,6 +178,10 @@ def evaluation(objects):
     return [objects["evaluation"].pk]
 
 
+def bilan(objects):
+    return [objects["bilan"].pk]
+
+
 def grid_import(objects):
     return [objects["evaluation"].pk, objects["grid_import"].token]
 
@@ -173,6 +192,18 @@ def scenario(objects):
 
 def resource(objects):
     return [objects["scenario"].pk, objects["resource"].pk]
+
+
+def passport_entry(objects):
+    return [objects["passport_entry"].pk]
+
+
+def passport_attachment(objects):
+    return [objects["passport_entry"].pk, objects["passport_attachment"].pk]
+
+
+def passport_pupil(objects):
+    return [objects["pupil"].pk]
 
 
 ROUTES = {
@@ -306,6 +337,20 @@ ROUTES = {
     ),
     # What other establishments sent of a pupil: the pedagogy's readers, never the admin.
     "transfers:received": Route(SCENARIO_READ, lambda objects: [objects["pupil"].pk]),
+    # Tableaux de bord apprenants and bilans: the pedagogy's readers read; the teachers of
+    # the pupil's division write bilans; the head unlocks a validated bilan terminal.
+    "dashboards:pupil": Route(PEDAGOGY_PAGE),
+    "dashboards:overview": Route(SCENARIO_READ, division),
+    "dashboards:mine": Route(LEARNERS_PAGE),
+    "dashboards:bilans": Route(SCENARIO_READ, lambda objects: [objects["pupil"].pk]),
+    "dashboards:bilan_new": Route(SCENARIO_EDIT, lambda objects: [objects["pupil"].pk]),
+    "dashboards:bilan": Route(SCENARIO_READ, bilan),
+    "dashboards:bilan_edit": Route(SCENARIO_EDIT, bilan),
+    "dashboards:bilan_validate": Route(SCENARIO_EDIT, bilan, method="post"),
+    "dashboards:bilan_unlock": Route(
+        expect(403, chef=OK, chef_autre=404), lambda objects: [objects["bilan_terminal"].pk]
+    ),
+    "dashboards:bilan_pdf": Route(SCENARIO_READ, bilan),
     # Evaluations.
     "evaluations:list": Route(PEDAGOGY_PAGE),
     "evaluations:my_results": Route(LEARNERS_PAGE),
@@ -346,6 +391,23 @@ ROUTES = {
     "scenarios:edit_links": Route(SCENARIO_EDIT, scenario),
     "scenarios:edit_resources": Route(SCENARIO_EDIT, scenario),
     "scenarios:resource_delete": Route(SCENARIO_EDIT, resource, method="post"),
+    # Passeport professionnel.
+    "passport:mine": Route(PASSPORT_OWN),
+    "passport:create": Route(PASSPORT_OWN),
+    "passport:edit": Route(PASSPORT_OWN, passport_entry),
+    "passport:submit": Route(PASSPORT_OWN, passport_entry, method="post"),
+    "passport:delete": Route(PASSPORT_OWN, passport_entry, method="post"),
+    "passport:attachment_delete": Route(PASSPORT_OWN, passport_attachment, method="post"),
+    "passport:from_evaluation": Route(PASSPORT_OWN, evaluation, method="post"),
+    "passport:from_sheet": Route(
+        PASSPORT_OWN, lambda objects: [objects["activity_sheet"].pk], method="post"
+    ),
+    "passport:entry": Route(PASSPORT_READ, passport_entry),
+    "passport:attachment": Route(PASSPORT_READ, passport_attachment),
+    "passport:pupil": Route(PASSPORT_READ, passport_pupil),
+    "passport:export": Route(PASSPORT_READ, passport_pupil),
+    "passport:follow": Route(PASSPORT_FOLLOW),
+    "passport:answer": Route(PASSPORT_ANSWER, passport_entry, method="post"),
     # PFMP: the teacher's page, periods and placements, the bilan, the pupil's fiches.
     "pfmp:home": Route(PEDAGOGY_PAGE),
     "pfmp:period_create": Route(PFMP_MANAGE, division),
@@ -523,6 +585,17 @@ def objects(people, establishment, other_establishment, diplomas):
         divisions=[division_a],
         criteria=[c.pk for c in scenario_a.criteria.all()],
     )
+    # The pupil of A is eleve.a: a passport entry with a photo, and a PFMP fiche activités.
+    pupil.user = people["users"]["apprenant"]
+    pupil.save(update_fields=["user"])
+    passport_entry = entry_create(
+        pupil=pupil,
+        actor=pupil.user,
+        data=EntryData(title="Situation du passeport", place="etablissement", starts_on=today()),
+    )
+    (passport_attachment,) = entry_attachments_add(
+        entry=passport_entry, actor=pupil.user, uploads=[("photo.png", png_bytes())]
+    )
     # A preview whose grid changed since (digest): « Confirmer » refuses, with a message.
     open_import = GridImport.objects.create(
         establishment=establishment,
@@ -533,28 +606,29 @@ def objects(people, establishment, other_establishment, diplomas):
         file_sha256="0" * 64,
         payload={"lines": [], "digest": "perime"},
     )
-    # PFMP: a period of A's division; the placement of a pupil whose account is
-    # « apprenant », a fiche sent with a photo, the competencies chosen, a tutor's link.
-    # (in a division of its own, also taught by « enseignant »: A's division keeps no pupil
-    # with an account, which test_refused_posts_change_nothing counts on).
-    division_pfmp = DivisionFactory(
-        establishment=establishment,
-        code="DIVA-PFMP",
-        school_year__start_year=year,
-        diploma=diplomas["BP-MELEC"],
-    )
-    author.staff_member.divisions.add(division_pfmp)
-    own_pupil = PupilFactory(
-        establishment=establishment, division=division_pfmp, user=people["users"]["apprenant"]
-    )
+    bilans = {
+        kind: Bilan.objects.create(
+            establishment=establishment,
+            pupil=pupil,
+            diploma=diplomas["BP-MELEC"],
+            division=division_a,
+            kind=kind,
+            date=today(),
+            method="recentes_double",
+            validated_at=timezone.now() if kind == BilanKind.TERMINAL else None,
+        )
+        for kind in BilanKind.values
+    }
+    # PFMP: a period of A's division; the placement of A's pupil (« apprenant »), a fiche
+    # sent with a photo, the competencies chosen, a tutor's link.
     period = pfmp_services.period_create(
-        division=division_pfmp,
+        division=division_a,
         actor=author,
         starts_on=today(),
         ends_on=today(),
         weeks=1,
     )
-    placement = period.placements.get(pupil=own_pupil)
+    placement = period.placements.get(pupil=pupil)
     sheet = pfmp_services.sheet_save(
         placement=placement,
         actor=people["users"]["apprenant"],
@@ -585,11 +659,16 @@ def objects(people, establishment, other_establishment, diplomas):
         },
         "establishment": establishment,
         "division": division_a,
+        "bilan": bilans[BilanKind.INTERMEDIATE],
+        "bilan_terminal": bilans[BilanKind.TERMINAL],
         "scenario": scenario_a,
         "resource": resource_a,
         "import_token": import_token,
         "evaluation": evaluation_a,
         "grid_import": open_import,
+        "passport_entry": passport_entry,
+        "passport_attachment": passport_attachment,
+        "activity_sheet": sheet,
         # B asks A for the record of its pupil (A's pupil has the same INE).
         "transfer_request": TransferRequest.objects.create(
             requester=other_establishment,
@@ -705,6 +784,8 @@ class TestAnswersBesideTheMatrix:
 
     def test_refused_posts_change_nothing(self, users, client_of, objects):
         teacher = objects["teacher"]
+        # A's pupil already has an account (« apprenant »): no other pupil gets one.
+        with_account = set(objects["division"].pupils.filter(user__isnull=False))
         for profile in ("chef", "enseignant", "apprenant", "operateur", "admin_autre"):
             client_of(users[profile]).post(
                 reverse("accounts:user_active", args=[teacher.pk]), {"active": "0"}
@@ -714,7 +795,7 @@ class TestAnswersBesideTheMatrix:
             )
         teacher.refresh_from_db()
         assert teacher.is_active
-        assert not objects["division"].pupils.filter(user__isnull=False).exists()
+        assert set(objects["division"].pupils.filter(user__isnull=False)) == with_account
 
     def test_platform_admin_is_open_to_the_operator(self, users, client_of):
         assert client_of(users["operateur"]).get("/plateforme/").status_code == 200

@@ -100,6 +100,33 @@ class TestDemoPedagogy:
         call_command("load_demo", "--force")
         assert (Scenario.objects.count(), evaluations.count(), results.count()) == counts
 
+    def test_a_bilan_intermediaire_or_two_with_one_level_decided_otherwise(self, diplomas):
+        from carnet.dashboards.models import Bilan, BilanLevel
+
+        call_command("load_demo", "--force")
+        bilans = Bilan.objects.filter(establishment__uai=DEMO_UAI, kind="intermediaire")
+        assert bilans.count() == 2
+        assert bilans.filter(pupil__user__isnull=False).exists()  # the demo pupil's
+        levels = BilanLevel.objects.filter(bilan__in=bilans, decided__isnull=False)
+        assert any(level.decided.value != level.proposed_value for level in levels)
+        call_command("load_demo", "--force")
+        assert bilans.count() == 2
+
+
+@pytest.mark.django_db
+class TestDemoPassport:
+    def test_the_demo_pupil_has_a_passport_with_one_validated_entry(self, diplomas):
+        from carnet.passport.enums import EntryStatus
+        from carnet.passport.models import Entry
+
+        call_command("load_demo", "--force")
+        pupil = Pupil.objects.get(user__username="manon.laurent")
+        statuses = list(Entry.objects.filter(pupil=pupil).values_list("status", flat=True))
+        assert statuses.count(EntryStatus.VALIDATED) == 1
+        assert EntryStatus.SUBMITTED in statuses and len(statuses) >= 3
+        call_command("load_demo", "--force")
+        assert Entry.objects.filter(pupil=pupil).count() == len(statuses)
+
 
 @pytest.mark.django_db
 class TestDemoPfmp:

@@ -84,3 +84,19 @@ class TestLayers:
     )
     def test_the_cycle_finder_finds_cycles(self, graph, cycle):
         assert find_cycle(graph) == cycle
+
+
+class TestPassportFloor:
+    """The passeport professionnel stands above the PFMP and below the transfers."""
+
+    BELOW = {
+        "core", "audit", "referentials", "directory", "documents", "accounts",
+        "establishments", "imports", "inspection", "scenarios", "evaluations", "pfmp",
+    }  # fmt: skip
+
+    def test_passport_imports_only_the_floors_below(self):
+        assert app_graph()["passport"] - self.BELOW == set()
+
+    def test_the_floors_below_do_not_import_the_passport(self):
+        graph = app_graph()
+        assert [app for app in self.BELOW if "passport" in graph[app]] == []

@@ -9,8 +9,6 @@ at the source.
 """
 
 import datetime
-import hashlib
-import secrets
 import tempfile
 import uuid
 from functools import cache
@@ -28,25 +26,19 @@ from carnet.core.french import count
 from carnet.core.identifiers import ine_form
 from carnet.core.registry import transfer_kinds
 from carnet.directory.models import Pupil
-from carnet.transfers.enums import Channel, Direction, RequestStatus
+from carnet.transfers.enums import Channel, Direction
 from carnet.transfers.models import (
-    PackageUpload,
     ReceivedFile,
     ReceivedItem,
     Transfer,
-    TransferRequest,
     TrustedKey,
 )
 from carnet.transfers.package import (
     OutgoingItem,
     Package,
-    PackageRefused,
     package_build,
-    package_read,
 )
 from carnet.transfers.signing import SigningKey, load_or_create
-
-UPLOAD_LIFETIME = datetime.timedelta(hours=24)
 
 
 @cache
@@ -80,7 +72,7 @@ def pupil_problem(pupil, *, side: str) -> str | None:
     return None
 
 
-def _refuse(problems: list[str]) -> None:
+def refuse(problems: list[str]) -> None:
     if problems:
         raise ValidationError("Le transfert n'est pas possible : " + " ; ".join(problems) + ".")
 
@@ -129,7 +121,9 @@ def kinds_counted(kinds: list[str]) -> dict[str, int]:
     return counts
 
 
-def _history(*, establishment, direction, channel, package_id, pupil, other: dict, actor, counts):
+def history_record(
+    *, establishment, direction, channel, package_id, pupil, other: dict, actor, counts
+):
     return Transfer.objects.create(
         establishment=establishment,
         direction=direction,
@@ -146,7 +140,7 @@ def _history(*, establishment, direction, channel, package_id, pupil, other: dic
     )
 
 
-def _audit(*, establishment, actor, action, pupil, other: dict, counts: dict) -> None:
+def audit_record(*, establishment, actor, action, pupil, other: dict, counts: dict) -> None:
     # The pupil by number: the audit trail never holds a pupil's name or INE.
     audit_event_record(
         establishment=establishment,
@@ -160,13 +154,13 @@ def _audit(*, establishment, actor, action, pupil, other: dict, counts: dict) ->
 @transaction.atomic
 def package_export(*, establishment, pupil, actor, now=None):
     """« Exporter le dossier » for another deployment: the package file, and the history."""
-    _refuse(
+    refuse(
         establishment_problems(establishment, side="Votre établissement")
         + [p for p in [pupil_problem(pupil, side="dans votre établissement")] if p]
     )
     out, package_id, counts = package_of(establishment=establishment, pupil=pupil, now=now)
     other = {"uai": "—", "name": "Paquet de transfert exporté"}
-    _history(
+    history_record(
         establishment=establishment,
         direction=Direction.SENT,
         channel=Channel.PACKAGE,
@@ -176,7 +170,7 @@ def package_export(*, establishment, pupil, actor, now=None):
         actor=actor,
         counts=counts,
     )
-    _audit(
+    audit_record(
         establishment=establishment,
         actor=actor,
         action=AuditAction.TRANSFER_SENT,
@@ -238,14 +232,14 @@ def package_apply(*, establishment, package: Package, actor, channel: str) -> Tr
     """Apply a checked package here, all or nothing, exactly once. Raises ValidationError."""
     try:
         with transaction.atomic():
-            _refuse(receive_problems(establishment=establishment, package=package))
+            refuse(receive_problems(establishment=establishment, package=package))
             pupil = (
                 Pupil.objects.of(establishment)
                 .select_for_update()
                 .get(pk=receiving_pupil(establishment=establishment, package=package).pk)
             )
             counts = kinds_counted([item["kind"] for item in package.items])
-            transfer = _history(
+            transfer = history_record(
                 establishment=establishment,
                 direction=Direction.RECEIVED,
                 channel=channel,
@@ -263,7 +257,7 @@ def package_apply(*, establishment, package: Package, actor, channel: str) -> Tr
                 transfer=transfer,
                 files=files,
             )
-            _audit(
+            audit_record(
                 establishment=establishment,
                 actor=actor,
                 action=AuditAction.TRANSFER_RECEIVED,
@@ -346,163 +340,5 @@ def _store_items(*, establishment, pupil, package: Package, transfer, files: dic
             )
 
 
-# --- Requests between two establishments of the platform -----------------------------------
-
-
-@transaction.atomic
-def transfer_request_create(*, establishment, pupil, holder_pupil, actor) -> TransferRequest:
-    """The receiving establishment asks for the record another one holds (same INE)."""
-    problems = establishment_problems(establishment, side="Votre établissement")
-    problems += establishment_problems(holder_pupil.establishment, side="L'établissement d'origine")
-    problems += [p for p in [pupil_problem(pupil, side="dans votre établissement")] if p]
-    if holder_pupil.ine != pupil.ine or holder_pupil.establishment_id == establishment.pk:
-        problems.append("les deux élèves n'ont pas le même INE")
-    _refuse(problems)
-    if TransferRequest.objects.filter(
-        requester=establishment, holder_pupil=holder_pupil, status=RequestStatus.REQUESTED
-    ).exists():
-        raise ValidationError("Le dossier de cet élève est déjà demandé : attendez la réponse.")
-    request = TransferRequest.objects.create(
-        requester=establishment,
-        holder=holder_pupil.establishment,
-        pupil=pupil,
-        holder_pupil=holder_pupil,
-        ine=pupil.ine,
-        requested_by=actor,
-    )
-    audit_event_record(
-        establishment=establishment,
-        actor=actor,
-        action=AuditAction.TRANSFER_REQUESTED,
-        subject=f"Élève n° {pupil.pk} — {holder_pupil.establishment.uai}",
-    )
-    return request
-
-
-def transfer_request_decide(*, request: TransferRequest, accept: bool, actor) -> TransferRequest:
-    """The holder's answer: refused, or the record copied at once to the requester."""
-    with transaction.atomic():
-        locked = TransferRequest.objects.select_for_update().get(pk=request.pk)
-        if locked.status != RequestStatus.REQUESTED:
-            raise ValidationError("Cette demande a déjà reçu une réponse : rien n'a été modifié.")
-        holder, requester = locked.holder, locked.requester
-        locked.decided_by, locked.decided_at = actor, timezone.now()
-        if not accept:
-            locked.status = RequestStatus.REFUSED
-            locked.save(update_fields=["status", "decided_by", "decided_at"])
-            audit_event_record(
-                establishment=holder,
-                actor=actor,
-                action=AuditAction.TRANSFER_REFUSED,
-                subject=f"Élève n° {locked.holder_pupil_id} — {requester.uai}",
-            )
-            return locked
-        pupil = locked.holder_pupil
-        _refuse(
-            establishment_problems(holder, side="Votre établissement")
-            + establishment_problems(requester, side="L'établissement demandeur")
-            + [p for p in [pupil_problem(pupil, side="dans votre établissement")] if p]
-        )
-        out, package_id, counts = package_of(establishment=holder, pupil=pupil)
-        with out:
-            package_apply(
-                establishment=requester,
-                package=package_read(out),
-                actor=actor,
-                channel=Channel.PLATFORM,
-            )
-        other = {"uai": requester.uai, "name": requester.name}
-        _history(
-            establishment=holder,
-            direction=Direction.SENT,
-            channel=Channel.PLATFORM,
-            package_id=package_id,
-            pupil=pupil,
-            other=other,
-            actor=actor,
-            counts=counts,
-        )
-        _audit(
-            establishment=holder,
-            actor=actor,
-            action=AuditAction.TRANSFER_SENT,
-            pupil=pupil,
-            other=other,
-            counts=counts,
-        )
-        locked.status = RequestStatus.DONE
-        locked.package = package_id
-        locked.save(update_fields=["status", "decided_by", "decided_at", "package"])
-        return locked
-
-
-# --- Packages uploaded, and keys trusted ------------------------------------------------------
-
-
-def package_upload_store(*, establishment, name: str, content, size: int, actor) -> PackageUpload:
-    """Keep an uploaded package for its preview (the earlier uploads of this establishment
-    are dropped: one preview at a time)."""
-    for old in PackageUpload.objects.of(establishment):
-        package_upload_drop(upload=old)
-    token = secrets.token_urlsafe(16)
-    digest = hashlib.sha256()
-    content.seek(0)
-    while chunk := content.read(1024 * 1024):
-        digest.update(chunk)
-    content.seek(0)
-    storage_name = default_storage.save(
-        f"transferts/envois/{secrets.token_hex(16)}.zip", File(content)
-    )
-    return PackageUpload.objects.create(
-        establishment=establishment,
-        token=token,
-        storage_name=storage_name,
-        name=name[:150],
-        size=size,
-        sha256=digest.hexdigest(),
-        uploaded_by=actor,
-    )
-
-
-def package_upload_drop(*, upload: PackageUpload) -> None:
-    default_storage.delete(upload.storage_name)
-    upload.delete()
-
-
-def package_uploads_purge(*, now: datetime.datetime | None = None) -> int:
-    limit = (now or timezone.now()) - UPLOAD_LIFETIME
-    old = list(PackageUpload.objects.filter(created_at__lt=limit))
-    for upload in old:
-        package_upload_drop(upload=upload)
-    return len(old)
-
-
-@transaction.atomic
-def trusted_key_add(*, establishment, package: Package, actor) -> TrustedKey:
-    """Trust the key that signed ``package``, for this establishment (audited)."""
-    sender = package.sender
-    key, created = TrustedKey.objects.get_or_create(
-        establishment=establishment,
-        public_key=sender["public_key"],
-        defaults={
-            "fingerprint": package.fingerprint,
-            "label": f"{sender['uai']} {sender.get('name', '')}".strip()[:250],
-            "trusted_by": actor,
-        },
-    )
-    if created:
-        audit_event_record(
-            establishment=establishment,
-            actor=actor,
-            action=AuditAction.TRANSFER_KEY_TRUSTED,
-            subject=f"Clé de {key.label}",
-            changes={"Empreinte": ["", key.fingerprint]},
-        )
-    return key
-
-
 def counts_said(counts: dict[str, int]) -> str:
     return ", ".join(f"{label} : {count(n, 'élément')}" for label, n in counts.items()) or "—"
-
-
-__all__ = ["PackageRefused"]
