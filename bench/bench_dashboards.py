@@ -88,6 +88,16 @@ def division_with(establishment, teacher, scenario, pupils: int, code: str):
     return division, list(Pupil.objects.filter(division=division).order_by("pk"))
 
 
+def profile(function) -> None:
+    import cProfile
+    import pstats
+
+    function()
+    profiler = cProfile.Profile()
+    profiler.runcall(function)
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(22)
+
+
 def main() -> None:
     call_command("migrate", verbosity=0)
     call_command(
@@ -136,6 +146,8 @@ def main() -> None:
         assert response.status_code == 200
         return response
 
+    if "--profil" in sys.argv:
+        profile(pupil_page)
     charts = pupil_page().content.decode().count('role="img"')
     line(
         f"tableau de bord, {made} résultats, {charts} graphiques",
@@ -158,6 +170,8 @@ def main() -> None:
             assert response.status_code == 200
             return response
 
+        if "--profil" in sys.argv and size == 30:  # where the overview's time goes
+            profile(overview_page)
         line(
             f"vue d'ensemble {size} élèves × 13 compétences, {made} résultats",
             median_ms(overview_page),

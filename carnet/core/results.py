@@ -8,13 +8,15 @@ situations and company reviews both feed the dashboard).
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from carnet.core.registry import declared
 
 
-@dataclass(frozen=True)
-class ResultRow:
-    """One level a pupil reached on a competency (or one of its criteria), at a date."""
+class ResultRow(NamedTuple):
+    """One level a pupil reached on a competency (or one of its criteria), at a date. A
+    tuple: a class overview reads some 12,000 of them, five times faster made than a frozen
+    dataclass."""
 
     pupil_id: int
     competency_id: int
