@@ -8,13 +8,9 @@ EXIF and GPS gone), stored under random names, deleted once no row names them.
 """
 
 import datetime
-import hashlib
-import secrets
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
@@ -28,8 +24,14 @@ from carnet.passport.models import Attachment, Entry, EntryEvent
 from carnet.pfmp.enums import Autonomy
 from carnet.pfmp.models import ActivitySheet, Placement
 from carnet.referentials.models import Activity, Competency, Task
-from carnet.scenarios.archive import clean_file_name
-from carnet.scenarios.resources import CheckedResource, ResourceRefused, check_resource
+from carnet.scenarios.files import (
+    file_store,
+    files_delete_on_commit,
+    files_removed_on_failure,
+    megabytes,
+    uploads_checked,
+)
+from carnet.scenarios.resources import CheckedResource
 from carnet.scenarios.resources.zips import MB
 
 STORAGE_DIR = "passeports"
@@ -261,64 +263,26 @@ def entry_delete(*, entry: Entry, actor: User) -> None:
     _must_be_editable(entry)
     names = list(entry.attachments.values_list("storage_name", flat=True))
     entry.delete()
-    _delete_files_on_commit(names)
+    files_delete_on_commit(names)
 
 
 # Attachments.
-
-
-def storage_name(extension: str) -> str:
-    return f"{STORAGE_DIR}/{secrets.token_hex(16)}.{extension}"
-
-
-def _delete_files_on_commit(names: list[str]) -> None:
-    def delete():
-        for name in names:
-            default_storage.delete(name)
-
-    transaction.on_commit(delete)
-
-
-def _mb(size: int) -> str:
-    return f"{size / MB:.1f}".replace(".", ",")
 
 
 def attachment_rows(
     *, entry: Entry, actor: User | None, files: list[tuple[str, CheckedResource]], stored: list
 ) -> list[Attachment]:
     """Rows for ``files``, each stored first (its name appended to ``stored``)."""
-    rows = []
-    for name, checked in files:
-        stored.append(
-            default_storage.save(storage_name(checked.extension), ContentFile(checked.content))
+    return [
+        Attachment(
+            establishment_id=entry.establishment_id,
+            entry=entry,
+            kind=checked.kind,
+            uploaded_by=actor,
+            **file_store(name=name, checked=checked, directory=STORAGE_DIR, stored=stored),
         )
-        rows.append(
-            Attachment(
-                establishment_id=entry.establishment_id,
-                entry=entry,
-                name=clean_file_name(name, extension=checked.extension),
-                storage_name=stored[-1],
-                kind=checked.kind,
-                content_type=checked.content_type,
-                size=len(checked.content),
-                sha256=hashlib.sha256(checked.content).hexdigest(),
-                uploaded_by=actor,
-            )
-        )
-    return rows
-
-
-def attachments_checked(uploads: list[tuple[str, bytes]]) -> list[tuple[str, CheckedResource]]:
-    """Each file checked by its content (images re-encoded); every refusal said at once."""
-    problems, checked = [], []
-    for name, data in uploads:
-        try:
-            checked.append((name, check_resource(data)))
-        except ResourceRefused as refused:
-            problems.append(f"« {clean_file_name(name)} » : {refused.message}")
-    if problems:
-        raise ValidationError(problems)
-    return checked
+        for name, checked in files
+    ]
 
 
 def entry_attachments_add(
@@ -328,33 +292,27 @@ def entry_attachments_add(
     if not uploads:
         raise ValidationError("Choisissez au moins un fichier à joindre.")
     _must_be_editable(entry)
-    checked = attachments_checked(uploads)
-    stored: list[str] = []
-    try:
-        with transaction.atomic():
-            entry = _locked(entry)
-            _must_be_editable(entry)
-            present = entry.attachments.aggregate(count=Count("pk"), total=Sum("size"))
-            count, total = present["count"], present["total"] or 0
-            added = sum(len(item.content) for _, item in checked)
-            if count + len(checked) > MAX_ATTACHMENTS:
-                raise ValidationError(
-                    f"Une situation a au plus {MAX_ATTACHMENTS} pièces jointes : celle-ci en a "
-                    f"déjà {count}. Supprimez-en une ou choisissez moins de fichiers."
-                )
-            if total + added > MAX_ENTRY_BYTES:
-                raise ValidationError(
-                    f"Les pièces jointes d'une situation pèsent au plus {MAX_ENTRY_BYTES // MB} "
-                    f"Mo ensemble : celles-ci en pèsent déjà {_mb(total)}, les fichiers choisis "
-                    f"{_mb(added)}. Réduisez les photos ou supprimez d'abord une pièce jointe."
-                )
-            rows = attachment_rows(entry=entry, actor=actor, files=checked, stored=stored)
-            created = Attachment.objects.bulk_create(rows)
-            Entry.objects.filter(pk=entry.pk).update(updated_at=timezone.now())
-    except Exception:
-        for name in stored:
-            default_storage.delete(name)
-        raise
+    checked = uploads_checked(uploads)
+    with files_removed_on_failure() as stored, transaction.atomic():
+        entry = _locked(entry)
+        _must_be_editable(entry)
+        present = entry.attachments.aggregate(count=Count("pk"), total=Sum("size"))
+        count, total = present["count"], present["total"] or 0
+        added = sum(len(item.content) for _, item in checked)
+        if count + len(checked) > MAX_ATTACHMENTS:
+            raise ValidationError(
+                f"Une situation a au plus {MAX_ATTACHMENTS} pièces jointes : celle-ci en a "
+                f"déjà {count}. Supprimez-en une ou choisissez moins de fichiers."
+            )
+        if total + added > MAX_ENTRY_BYTES:
+            raise ValidationError(
+                f"Les pièces jointes d'une situation pèsent au plus {MAX_ENTRY_BYTES // MB} "
+                f"Mo ensemble : celles-ci en pèsent déjà {megabytes(total)}, les fichiers choisis "
+                f"{megabytes(added)}. Réduisez les photos ou supprimez d'abord une pièce jointe."
+            )
+        rows = attachment_rows(entry=entry, actor=actor, files=checked, stored=stored)
+        created = Attachment.objects.bulk_create(rows)
+        Entry.objects.filter(pk=entry.pk).update(updated_at=timezone.now())
     return created
 
 
@@ -364,7 +322,7 @@ def entry_attachment_delete(*, attachment: Attachment, actor: User) -> None:
     _must_be_editable(entry)
     deleted, _ = Attachment.objects.filter(pk=attachment.pk).delete()
     if deleted:
-        _delete_files_on_commit([attachment.storage_name])
+        files_delete_on_commit([attachment.storage_name])
 
 
 # One-click conversions.

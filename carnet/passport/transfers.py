@@ -5,7 +5,6 @@ pupil can send to their new teachers. Never a level: the passport holds none."""
 
 import hashlib
 
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 
@@ -13,8 +12,10 @@ from carnet.core.registry import TransferFile, TransferItem
 from carnet.passport.enums import EntryPlace, EntryStatus
 from carnet.passport.models import Attachment, Entry
 from carnet.passport.selectors import entries_of
-from carnet.passport.services import storage_name
+from carnet.passport.services import STORAGE_DIR
 from carnet.referentials.models import Activity, Competency, Diploma, Task
+from carnet.scenarios.files import file_store, files_removed_on_failure
+from carnet.scenarios.resources import ResourceRefused, check_received
 
 
 def _opener(name: str):
@@ -83,17 +84,12 @@ def passport_receive(*, establishment, pupil, items: list[dict], files: dict) ->
         .exclude(transfer_key="")
         .values_list("transfer_key", flat=True)
     )
-    stored: list[str] = []
-    try:
+    with files_removed_on_failure() as stored:
         for data in items:
             if data["key"] in done:
                 continue
             done.add(data["key"])
             _receive_one(establishment, pupil, data, files, stored)
-    except Exception:
-        for name in stored:
-            default_storage.delete(name)
-        raise
 
 
 def _receive_one(establishment, pupil, data: dict, files: dict, stored: list) -> None:
@@ -131,18 +127,19 @@ def _receive_one(establishment, pupil, data: dict, files: dict, stored: list) ->
             content = source.read()
         if hashlib.sha256(content).hexdigest() != attachment["sha256"]:
             continue
-        extension = attachment["name"].rsplit(".", 1)[-1][:5] or "bin"
-        stored.append(default_storage.save(storage_name(extension), ContentFile(content)))
+        try:
+            # Its type from its content, never from the package (carnet.scenarios.resources).
+            checked = check_received(content)
+        except ResourceRefused:
+            continue
         rows.append(
             Attachment(
                 establishment=establishment,
                 entry=entry,
-                name=attachment["name"][:150],
-                storage_name=stored[-1],
-                kind=attachment["kind"],
-                content_type=attachment["content_type"],
-                size=len(content),
-                sha256=attachment["sha256"],
+                kind=checked.kind,
+                **file_store(
+                    name=attachment["name"], checked=checked, directory=STORAGE_DIR, stored=stored
+                ),
             )
         )
     Attachment.objects.bulk_create(rows)

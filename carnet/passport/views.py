@@ -36,6 +36,7 @@ from carnet.passport.selectors import (
     waiting_entries,
 )
 from carnet.pfmp.models import ActivitySheet
+from carnet.scenarios.files import uploads_checked
 from carnet.scenarios.resources import INLINE_KINDS
 
 RESOURCE_POLICY = {
@@ -118,7 +119,7 @@ def create(request):
         uploads = _uploads(request)
         try:
             if uploads:  # checked first: a refused file and nothing is written
-                services.attachments_checked(uploads)
+                uploads_checked(uploads)
             entry = services.entry_create(pupil=pupil, actor=request.user, data=form.entry_data())
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -156,7 +157,7 @@ def edit(request, pk: int, obj):
         uploads = _uploads(request)
         try:
             if uploads:  # checked first: a refused file changes nothing
-                services.attachments_checked(uploads)
+                uploads_checked(uploads)
             services.entry_update(entry=entry, actor=request.user, data=form.entry_data())
             if uploads:
                 services.entry_attachments_add(entry=entry, actor=request.user, uploads=uploads)

@@ -82,3 +82,42 @@ class TestPassportTransfer:
             channel="paquet",
         )
         assert Entry.objects.filter(pupil=record.pupil).count() == 2
+
+    def test_a_received_file_is_typed_by_its_content_never_by_the_package(
+        self,
+        record,  # noqa: F811
+        users,
+        passport_entries,
+    ):
+        """Another deployment's package, however signed, cannot make a page of ours serve
+        HTML: the type comes from the bytes, and what is no accepted file is left out."""
+        import hashlib
+
+        from django.core.files.base import ContentFile
+
+        from carnet.passport.transfers import passport_export, passport_receive
+
+        (item,) = [
+            i
+            for i in passport_export(establishment=record.holder, pupil=record.holder_pupil)
+            if i.data["attachments"]
+        ]
+        html = b"<html><script>alert(1)</script></html>"
+        photo = item.data["attachments"][0]
+        with default_storage.open(passport_entries[0].storage_name, "rb") as source:
+            jpeg = source.read()
+        files = {}
+        for content in (html, jpeg):
+            digest = hashlib.sha256(content).hexdigest()
+            files[digest] = default_storage.save(f"transferts/{digest}", ContentFile(content))
+        data = dict(item.data)
+        data["attachments"] = [
+            {**photo, "sha256": hashlib.sha256(html).hexdigest(), "content_type": "image/png"},
+            {**photo, "content_type": "text/html", "kind": "pdf"},
+        ]
+        passport_receive(
+            establishment=record.receiver, pupil=record.pupil, items=[data], files=files
+        )
+        (entry,) = Entry.objects.filter(pupil=record.pupil)
+        (kept,) = entry.attachments.all()
+        assert (kept.content_type, kept.kind) == ("image/jpeg", "image")

@@ -8,7 +8,10 @@ other files come out as they came in, once checked (resources/pdf.py, resources/
 The same check runs on an upload and on each resource of an imported scenario.
 """
 
+import io
 from dataclasses import dataclass
+
+from PIL import Image
 
 from carnet.establishments.images import ImageRefused, clean_image
 from carnet.scenarios.enums import ResourceKind
@@ -116,3 +119,43 @@ def check_resource(data: bytes) -> CheckedResource:
         content_type=CONTENT_TYPES[extension],
         content=content,
     )
+
+
+def check_received(data: bytes) -> CheckedResource:
+    """A file a signed transfer package brings: checked where it was uploaded, and checked
+    again here, its type found from its content — never taken from the package. PDFs and
+    office documents go through the same checks as an upload; an image must open in Pillow
+    as PNG or JPEG, and is kept as it is (the sender re-encoded it already: doing it again
+    would cost a transfer of 30 photos more than a second)."""
+    problem = size_problem(len(data))
+    if problem:
+        raise ResourceRefused(problem)
+    detected = _detect(data)
+    try:
+        if detected == "pdf":
+            check_pdf(data)
+            extension = "pdf"
+        elif detected == "image":
+            extension = _verified_image(data)
+        else:
+            extension = check_office(data)
+    except (PdfRefused, OfficeRefused) as refused:
+        raise ResourceRefused(_lower_first(refused.message)) from None
+    return CheckedResource(
+        kind=KINDS[extension],
+        extension=extension,
+        content_type=CONTENT_TYPES[extension],
+        content=data,
+    )
+
+
+def _verified_image(data: bytes) -> str:
+    try:
+        with Image.open(io.BytesIO(data), formats=["PNG", "JPEG"]) as image:
+            image.verify()
+            found = image.format
+    except Exception:
+        raise ResourceRefused(
+            "l'image est endommagée ou n'est pas une image PNG ou JPEG."
+        ) from None
+    return "png" if found == "PNG" else "jpg"
