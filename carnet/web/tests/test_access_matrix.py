@@ -749,18 +749,51 @@ class TestMatrixCoversEveryUrl:
         ] == []
 
 
+REFUSALS = (LOGIN, 403, 404)
+ACTION_CASES = [
+    (name, profile)
+    for name, route in sorted(ROUTES.items())
+    if route.method != "get"
+    for profile in ["refusés"] + [p for p in PROFILES if route.expected[p] not in REFUSALS]
+]
+
+
+def route_url(url_name: str, objects) -> str:
+    route = ROUTES[url_name]
+    url = reverse(url_name, args=route.args(objects))
+    return f"{url}?{route.query}" if route.query else url
+
+
 @pytest.mark.django_db
 class TestMatrix:
-    @pytest.mark.parametrize("profile", PROFILES)
-    @pytest.mark.parametrize("url_name", sorted(ROUTES))
-    def test_answer_and_isolation(self, url_name, profile, objects, client_for):
-        route = ROUTES[url_name]
-        url = reverse(url_name, args=route.args(objects))
-        if route.query:
-            url += "?" + route.query
-        response = getattr(client_for(profile), route.method)(url)
-        assert_answer(response, route.expected[profile], reverse("accounts:login"))
-        assert_isolated(profile, response, names_the_other=route.names_the_other)
+    @pytest.mark.parametrize("url_name", sorted(n for n, r in ROUTES.items() if r.method == "get"))
+    def test_a_page_answers_each_profile_and_isolates(self, url_name, objects, client_for):
+        """Every profile in turn on one set of objects: reading a page changes nothing (the
+        objects are built once a page, not once a page and a profile: the matrix's time)."""
+        route, url, wrong = ROUTES[url_name], route_url(url_name, objects), []
+        for profile in PROFILES:
+            response = client_for(profile).get(url)
+            try:
+                assert_answer(response, route.expected[profile], reverse("accounts:login"))
+                assert_isolated(profile, response, names_the_other=route.names_the_other)
+            except AssertionError as error:
+                wrong.append(f"{profile} : {error}")
+        assert wrong == []
+
+    @pytest.mark.parametrize(("url_name", "profile"), ACTION_CASES)
+    def test_an_action_answers_and_isolates(self, url_name, profile, objects, client_for):
+        """An action (POST): every profile it refuses in turn on one set of objects (a
+        refusal changes nothing); each profile it lets through on fresh objects."""
+        route, url, wrong = ROUTES[url_name], route_url(url_name, objects), []
+        refused = [p for p in PROFILES if route.expected[p] in REFUSALS]
+        for profile_ in refused if profile == "refusés" else [profile]:
+            response = getattr(client_for(profile_), route.method)(url)
+            try:
+                assert_answer(response, route.expected[profile_], reverse("accounts:login"))
+                assert_isolated(profile_, response, names_the_other=route.names_the_other)
+            except AssertionError as error:
+                wrong.append(f"{profile_} : {error}")
+        assert wrong == []
 
 
 @pytest.mark.django_db
