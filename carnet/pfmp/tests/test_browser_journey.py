@@ -1,13 +1,16 @@
 """In Chromium, a PFMP from end to end: the pupil writes a fiche with two tasks and a photo
 and sends it; the teacher reads it, chooses competencies facing the tasks, opens the bilan
 entreprise and sends the tutor's link; the tutor fills the bilan on a phone; the teacher
-accepts the proposal, signs and validates."""
+accepts the proposal, signs and validates; the bilan shows on the pupil's dashboard; the
+pupil adds the fiche to their passport and exports it."""
 
 import re
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import Page, expect
 
+from carnet.passport.models import Entry
 from carnet.pfmp.enums import ReviewStatus
 from carnet.pfmp.models import ActivitySheet, CompanyReview
 from carnet.scenarios.tests import corpus
@@ -101,3 +104,29 @@ def test_a_pfmp_from_the_fiche_to_the_validated_bilan(
     assert review.status == ReviewStatus.VALIDATED
     assert review.tutor_signature == "Sophie Marchand"
     assert sorted(review.results.values_list("level__label", flat=True)) == ["Maîtrisé"] * 2
+
+    # The validated bilan is among the pupil's results on the teacher's dashboard (rule 8).
+    teacher_page.goto(
+        f"{live_server.url}{reverse('dashboards:pupil')}"
+        f"?division={pfmp.division.pk}&eleve={placement.pupil_id}"
+    )
+    row = teacher_page.locator("table.results-table tr", has_text="Bilan entreprise").first
+    expect(row).to_contain_text("Maîtrisé")
+    expect(row).to_contain_text("Élec Ouest")
+
+    # The pupil turns the fiche into a passport entry and exports the passport: no level.
+    pupil_page.get_by_role("navigation", name="Menu principal").get_by_role(
+        "link", name="Mon passeport professionnel"
+    ).click()
+    pupil_page.get_by_role("button", name="Ajouter à mon passeport").click()
+    pupil_page.get_by_role("navigation", name="Menu principal").get_by_role(
+        "link", name="Mon passeport professionnel"
+    ).click()
+    expect(pupil_page.get_by_text("Pose d'un tableau de distribution").first).to_be_visible()
+    with pupil_page.expect_download() as download:
+        pupil_page.get_by_role("link", name="Exporter mon passeport (PDF)").click()
+    saved = tmp_path / "passeport.pdf"
+    download.value.save_as(saved)
+    assert saved.read_bytes().startswith(b"%PDF-")
+    entry = Entry.objects.get(pupil=placement.pupil)
+    assert entry.source_sheet_id == sheet.pk and entry.tasks.count() == 2
