@@ -129,7 +129,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 # A pupil who left (« sorti ») signs in to read and export their passeport professionnel, and
 # nothing else, for this many days after their date of leaving (docs/decisions.md); 0: never.
-LEFT_PUPIL_PASSPORT_DAYS = 365
+LEFT_PUPIL_PASSPORT_DAYS = int(os.environ.get("LEFT_PUPIL_PASSPORT_DAYS", "365"))
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses locked-out credentials before any password check.
     "axes.backends.AxesStandaloneBackend",
@@ -250,3 +250,5 @@ PLATFORM_URL = os.environ.get("PLATFORM_URL", "")
 DASHBOARDS_PROPOSED_LEVEL_METHOD = os.environ.get(
     "DASHBOARDS_PROPOSED_LEVEL_METHOD", "recentes_double"
 )
+# Refused tutors' links (PFMP) answered per client address and hour before a pause.
+PFMP_TUTOR_REFUSALS_LIMIT = int(os.environ.get("PFMP_TUTOR_REFUSALS_LIMIT", "30"))
