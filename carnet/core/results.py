@@ -34,6 +34,17 @@ class ResultRow(NamedTuple):
     level_value: int | None  # None: recorded but counts for nothing (Absent, Dispensé)
 
 
+class ResultMark(NamedTuple):
+    """What a class overview counts of a result: whose, on what, when, what recorded it
+    (``ResultRow.source``) and the level's value."""
+
+    pupil_id: int
+    competency_id: int
+    date: datetime.date
+    source: str
+    level_value: int | None
+
+
 @dataclass(frozen=True)
 class ResultSource:
     # The kinds of results it records (code, label as the dashboards' filters say it:
@@ -42,6 +53,9 @@ class ResultSource:
     # rows(*, establishment, pupil_ids, include_unpublished) → Iterable[ResultRow], in a
     # fixed number of queries whatever the number of pupils.
     rows: Callable[..., Iterable[ResultRow]]
+    # marks(…the same arguments) → Iterable[ResultMark]: the same results, read leaner (a
+    # class overview reads 12,000 of them); None: made from ``rows``.
+    marks: Callable[..., Iterable[ResultMark]] | None = None
 
 
 def result_sources() -> list[ResultSource]:
@@ -68,3 +82,25 @@ def result_rows(
         )
     ]
     return sorted(rows, key=lambda r: (r.date, r.source), reverse=True)
+
+
+def result_marks(
+    *, establishment, pupil_ids: Iterable[int], include_unpublished: bool = False
+) -> list[ResultMark]:
+    """The results ``result_rows`` gives, only what a class overview counts, in no order."""
+    pupil_ids = list(pupil_ids)
+    marks: list[ResultMark] = []
+    for source in result_sources():
+        arguments = {
+            "establishment": establishment,
+            "pupil_ids": pupil_ids,
+            "include_unpublished": include_unpublished,
+        }
+        if source.marks is not None:
+            marks.extend(source.marks(**arguments))
+        else:
+            marks.extend(
+                ResultMark(r.pupil_id, r.competency_id, r.date, r.source, r.level_value)
+                for r in source.rows(**arguments)
+            )
+    return marks

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch
 
-from carnet.core.results import ResultRow, result_kinds, result_rows
+from carnet.core.results import ResultRow, result_kinds, result_marks, result_rows
 from carnet.core.tenancy import get_scoped_or_404
 from carnet.dashboards.enums import BilanKind
 from carnet.dashboards.models import Bilan, BilanLevel
@@ -385,12 +385,14 @@ def class_overview(
     scale = scale_of(diploma_id=division.diploma_id)
     values = scale_values(scale)
     marks: dict[tuple[int, int], list[Mark]] = defaultdict(list)
-    for row in result_rows(
+    for mark in result_marks(
         establishment=establishment,
         pupil_ids=[p.pk for p in pupils],
         include_unpublished=include_unpublished,
     ):
-        marks[row.pupil_id, row.competency_id].append(Mark(row.date, row.source, row.level_value))
+        marks[mark.pupil_id, mark.competency_id].append(
+            Mark(mark.date, mark.source, mark.level_value)
+        )
     rows = [
         OverviewRow(
             pupil,

@@ -6,7 +6,7 @@ from carnet.core.profiles import Profile
 from carnet.core.registry import MenuEntry, PageBlock, TransferKind
 from carnet.core.results import ResultSource
 from carnet.evaluations.enums import EvaluationKind
-from carnet.evaluations.selectors import result_rows, scenario_evaluations
+from carnet.evaluations.selectors import result_marks, result_rows, scenario_evaluations
 from carnet.evaluations.transfers import evaluations_export
 
 
@@ -46,7 +46,7 @@ PAGE_BLOCKS = (
 )
 
 # School situations feed the dashboards (rule 8): formative and certificative results.
-RESULT_SOURCES = (ResultSource(tuple(EvaluationKind.choices), result_rows),)
+RESULT_SOURCES = (ResultSource(tuple(EvaluationKind.choices), result_rows, result_marks),)
 
 # A pupil's results follow them to another establishment (carnet.transfers), frozen.
 TRANSFER_KINDS = (

@@ -13,7 +13,7 @@ from itertools import groupby
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from carnet.core.results import ResultRow
+from carnet.core.results import ResultMark, ResultRow
 from carnet.core.tenancy import get_scoped_or_404
 from carnet.directory.enums import PupilStatus
 from carnet.directory.models import Division, Pupil, StaffMember
@@ -356,17 +356,34 @@ def unit_assignments(*, establishment, unit):
     )
 
 
-def result_rows(*, establishment, pupil_ids, include_unpublished: bool = False) -> list[ResultRow]:
-    """The results of these pupils as the dashboards read them (carnet/core/results.py), in
-    one query whatever their number. A certificative result of an evaluation not published
-    yet is left out unless ``include_unpublished`` (the teachers' dashboards). Values, not
-    model instances: a class overview reads some 12,000 of them."""
+def _visible_results(establishment, pupil_ids, include_unpublished: bool):
     results = Result.objects.of(establishment).filter(pupil_id__in=list(pupil_ids))
     if not include_unpublished:
         results = results.filter(
             Q(evaluation__kind=EvaluationKind.FORMATIVE) | Q(evaluation__published_at__isnull=False)
         )
-    rows = results.values_list(
+    return results
+
+
+def result_marks(
+    *, establishment, pupil_ids, include_unpublished: bool = False
+) -> list[ResultMark]:
+    """The same results as ``result_rows``, five columns of them (a class overview)."""
+    rows = _visible_results(establishment, pupil_ids, include_unpublished).values_list(
+        "pupil_id", "competency_id", "evaluation__date", "evaluation_id", "level__value"
+    )
+    return [
+        ResultMark(pupil_id, competency_id, date, f"evaluation:{evaluation_id}", value)
+        for pupil_id, competency_id, date, evaluation_id, value in rows
+    ]
+
+
+def result_rows(*, establishment, pupil_ids, include_unpublished: bool = False) -> list[ResultRow]:
+    """The results of these pupils as the dashboards read them (carnet/core/results.py), in
+    one query whatever their number. A certificative result of an evaluation not published
+    yet is left out unless ``include_unpublished`` (the teachers' dashboards). Values, not
+    model instances: a class overview reads some 12,000 of them."""
+    rows = _visible_results(establishment, pupil_ids, include_unpublished).values_list(
         "pupil_id", "competency_id", "target__criterion_id", "competency__code",
         "target__criterion__position", "evaluation__date", "evaluation__kind", "evaluation_id",
         "evaluation__scenario__title", "evaluation__unit__code", "evaluation__published_at",

@@ -2,7 +2,7 @@
 
 import pytest
 
-from carnet.core.results import result_kinds, result_rows
+from carnet.core.results import result_kinds, result_marks, result_rows
 from carnet.evaluations.enums import EvaluationKind
 from carnet.evaluations.selectors import result_rows as evaluations_rows
 from carnet.evaluations.services import CellChange, evaluation_publish, results_record
@@ -44,6 +44,22 @@ class TestResultRows:
         certified = next(r for r in everything if r.kind == "certificative")
         assert certified.unit_code == "U31" and certified.criterion_id is None
         assert not certified.published
+        # A class overview's leaner read gives the same results, and hides the same.
+        for unpublished in (False, True):
+            rows = result_rows(
+                establishment=school.establishment,
+                pupil_ids=pupils,
+                include_unpublished=unpublished,
+            )
+            marks = result_marks(
+                establishment=school.establishment,
+                pupil_ids=pupils,
+                include_unpublished=unpublished,
+            )
+            projected = {
+                (r.pupil_id, r.competency_id, r.date, r.source, r.level_value) for r in rows
+            }
+            assert set(marks) == projected and len(marks) == len(rows)
         evaluation_publish(evaluation=certificative, actor=school.teacher)
         assert len(result_rows(establishment=school.establishment, pupil_ids=pupils)) == 2
 
