@@ -78,8 +78,11 @@ def _uploads(request) -> list[tuple[str, bytes]]:
 @establishment_permission_required("passport.mine")
 def mine(request):
     """« Mon passeport professionnel »: entries by activity, what can be converted. A pupil
-    who left reads and exports it only, until their window closes."""
-    pupil = own_pupil(request)
+    who left reads and exports it only, until their window closes. An account linked to no
+    pupil yet is told whom to ask."""
+    pupil = pupil_of_user(establishment=request.establishment, user=request.user)
+    if pupil is None:
+        return render(request, "passport/no_pupil.html")
     entries = list(entries_of(pupil=pupil))
     can_write = rules.has_perm("passport.own", request.user, request.establishment)
     return render(
