@@ -9,31 +9,14 @@ counts are asserted in carnet/dashboards/tests).
 """
 
 import datetime
-import io
 import os
-import statistics
 import sys
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-os.environ["ALLOWED_HOSTS"] = "testserver"
-bench_db = ROOT / "var" / "bench-dashboards.sqlite3"
-if "DATABASE_URL" not in os.environ:
-    bench_db.parent.mkdir(exist_ok=True)
-    bench_db.unlink(missing_ok=True)
-    os.environ["DATABASE_URL"] = f"sqlite:///{bench_db}"
+from common import django_setup, median_ms, migrate_and_load, queries_of
 
-import django  # noqa: E402
+django_setup("dashboards")
 
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from carnet.accounts.models import User  # noqa: E402
@@ -44,30 +27,6 @@ from carnet.directory.school_years import school_year_current  # noqa: E402
 from carnet.establishments.models import Establishment  # noqa: E402
 from carnet.referentials.models import Diploma  # noqa: E402
 from carnet.scenarios.models import Scenario  # noqa: E402
-
-RUNS = 20
-
-
-def median_ms(function, runs=RUNS) -> tuple[float, float]:
-    if "--gel" in sys.argv:  # the set-up's objects out of the collector's way, as a server's
-        import gc
-
-        gc.collect()
-        gc.freeze()
-    function()  # warm-up
-    wall, cpu = [], []
-    for _ in range(runs):
-        started, started_cpu = time.perf_counter(), time.process_time()
-        function()
-        wall.append(1000 * (time.perf_counter() - started))
-        cpu.append(1000 * (time.process_time() - started_cpu))
-    return statistics.median(wall), statistics.median(cpu)
-
-
-def queries_of(function) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        function()
-    return len(queries)
 
 
 def division_with(establishment, teacher, scenario, pupils: int, code: str):
@@ -104,12 +63,7 @@ def profile(function) -> None:
 
 
 def main() -> None:
-    call_command("migrate", verbosity=0)
-    call_command(
-        "load_referentiel",
-        *sorted(map(str, (ROOT / "data/referentiels").glob("*.json"))),
-        stdout=io.StringIO(),
-    )
+    migrate_and_load()
     establishment = Establishment.objects.create(
         uai="0693046L", name="Lycée bench", email="ce@bench.invalid"
     )

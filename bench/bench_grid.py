@@ -9,32 +9,16 @@ HTTP request through Django's test client (session, user and establishment inclu
 carnet/evaluations/tests).
 """
 
-import io
 import json
 import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-os.environ["ALLOWED_HOSTS"] = "testserver"
-bench_db = ROOT / "var" / "bench-grid.sqlite3"
-if "DATABASE_URL" not in os.environ:
-    bench_db.parent.mkdir(exist_ok=True)
-    bench_db.unlink(missing_ok=True)
-    os.environ["DATABASE_URL"] = f"sqlite:///{bench_db}"
+from common import django_setup, median_ms, migrate_and_load, queries_of
 
-import django  # noqa: E402
+django_setup("grid")
 
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -53,28 +37,6 @@ from carnet.evaluations.services import (  # noqa: E402
 )
 from carnet.referentials.models import Criterion, Diploma  # noqa: E402
 from carnet.scenarios.models import Scenario  # noqa: E402
-
-RUNS = 20
-
-
-def median_ms(function, runs=RUNS) -> tuple[float, float]:
-    """(median wall time, median CPU time of this process) in ms: on a loaded machine the
-    wall time waits for a core; the CPU time (SQLite runs in the process) is what the
-    request costs."""
-    function()  # warm-up
-    wall, cpu = [], []
-    for _ in range(runs):
-        started, started_cpu = time.perf_counter(), time.process_time()
-        function()
-        wall.append(1000 * (time.perf_counter() - started))
-        cpu.append(1000 * (time.process_time() - started_cpu))
-    return statistics.median(wall), statistics.median(cpu)
-
-
-def queries_of(function) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        function()
-    return len(queries)
 
 
 def setup(establishment, teacher, pupils: int, criteria: int, kind=EvaluationKind.FORMATIVE):
@@ -138,12 +100,7 @@ def setup(establishment, teacher, pupils: int, criteria: int, kind=EvaluationKin
 
 
 def main() -> None:
-    call_command("migrate", verbosity=0)
-    call_command(
-        "load_referentiel",
-        *sorted(map(str, (ROOT / "data/referentiels").glob("*.json"))),
-        stdout=io.StringIO(),
-    )
+    migrate_and_load()
     establishment = Establishment.objects.create(
         uai="0693046L", name="Lycée bench", email="ce@bench.invalid"
     )
