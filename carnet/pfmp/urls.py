@@ -1,6 +1,6 @@
 from django.urls import path
 
-from carnet.pfmp import tutor_views, views
+from carnet.pfmp import pupil_views, tutor_views, views
 
 app_name = "pfmp"
 
@@ -21,10 +21,14 @@ urlpatterns = [
     path("pfmp/bilans/<int:pk>/bilan-papier.pdf", views.review_paper, name="review_paper"),
     path("pfmp/bilans/<int:pk>/lien-tuteur/", views.link_create, name="link_create"),
     path("pfmp/liens-tuteur/<int:pk>/retirer/", views.link_revoke, name="link_revoke"),
-    path("pfmp/pieces-jointes/<int:pk>/", views.attachment, name="attachment"),
-    path("mes-fiches-activites/", views.mine, name="mine"),
-    path("mes-fiches-activites/stages/<int:pk>/nouvelle/", views.sheet_create, name="sheet_create"),
-    path("mes-fiches-activites/<int:pk>/", views.sheet_edit, name="sheet_edit"),
-    path("mes-fiches-activites/<int:pk>/envoyer/", views.sheet_send, name="sheet_send"),
+    path("pfmp/pieces-jointes/<int:pk>/", pupil_views.attachment, name="attachment"),
+    path("mes-fiches-activites/", pupil_views.mine, name="mine"),
+    path(
+        "mes-fiches-activites/stages/<int:pk>/nouvelle/",
+        pupil_views.sheet_create,
+        name="sheet_create",
+    ),
+    path("mes-fiches-activites/<int:pk>/", pupil_views.sheet_edit, name="sheet_edit"),
+    path("mes-fiches-activites/<int:pk>/envoyer/", pupil_views.sheet_send, name="sheet_send"),
     path("tuteur/bilans/<int:review_pk>/<str:token>/", tutor_views.tutor, name="tutor"),
 ]

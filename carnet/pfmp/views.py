@@ -6,10 +6,9 @@ import datetime
 import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.core.mail import send_mail
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,11 +19,10 @@ from carnet.core.forms import add_service_errors
 from carnet.core.permissions import establishment_permission_required
 from carnet.core.profiles import Profile
 from carnet.core.tenancy import get_scoped_or_404
-from carnet.core.uploads import upload_limit
 from carnet.directory.models import Division
 from carnet.pfmp import services
 from carnet.pfmp.enums import ReviewStatus, SheetStatus
-from carnet.pfmp.forms import PeriodForm, PlacementForm, SheetForm
+from carnet.pfmp.forms import PeriodForm, PlacementForm
 from carnet.pfmp.models import (
     ActivitySheet,
     CompanyReview,
@@ -35,12 +33,10 @@ from carnet.pfmp.models import (
 )
 from carnet.pfmp.paper import review_forms_pdf
 from carnet.pfmp.selectors import (
-    diploma_tasks,
     division_periods,
     division_pupils,
     division_sheets,
     pfmp_divisions,
-    pupil_of_user,
     pupil_placements,
     review_get,
     review_lines,
@@ -50,7 +46,6 @@ from carnet.pfmp.selectors import (
     sheet_get,
 )
 from carnet.pfmp.tutor import link_token
-from carnet.scenarios.resources import MAX_RESOURCE_BYTES
 
 SHEETS_PER_PAGE = 50
 
@@ -417,111 +412,4 @@ def period_paper(request, pk: int, obj):
     )
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="bilans-entreprise-periode-{obj.pk}.pdf"'
-    return response
-
-
-# The pupil's fiches -----------------------------------------------------------------------
-
-
-@require_GET
-@establishment_permission_required("pfmp.write_own")
-def mine(request):
-    pupil = pupil_of_user(establishment=request.establishment, user=request.user)
-    placements = list(pupil_placements(pupil=pupil)) if pupil else []
-    return render(request, "pfmp/mine.html", {"pupil": pupil, "placements": placements})
-
-
-def _sheet_form_page(request, placement, form, sheet=None, status=200):
-    return render(
-        request,
-        "pfmp/sheet_form.html",
-        {
-            "form": form,
-            "placement": placement,
-            "sheet": sheet,
-            "attachments": list(sheet.attachments.all()) if sheet else [],
-        },
-        status=status,
-    )
-
-
-def _save_sheet(request, placement, sheet=None):
-    tasks = diploma_tasks(diploma_id=placement.period.division.diploma_id)
-    if request.method == "GET":
-        initial = {}
-        if sheet is not None:
-            initial = {f: getattr(sheet, f) for f in services.SHEET_FIELDS}
-            initial["tasks"] = [str(t.pk) for t in sheet.tasks.all()]
-        return _sheet_form_page(request, placement, SheetForm(initial=initial, tasks=tasks), sheet)
-    form = SheetForm(request.POST, request.FILES, tasks=tasks)
-    if getattr(request, "uploads_too_big", None):
-        for name in request.uploads_too_big.values():
-            form.add_error(
-                None, f"« {name} » : une pièce jointe pèse au plus 10 Mo. Rien n'a été joint."
-            )
-    if form.is_valid() and not form.errors:
-        data = dict(form.cleaned_data)
-        task_ids, files = data.pop("tasks"), [f for f in data.pop("files") if f]
-        try:
-            sheet = services.sheet_save(
-                placement=placement, actor=request.user, sheet=sheet, task_ids=task_ids, **data
-            )
-            if files:
-                services.sheet_attachments_add(
-                    sheet=sheet, actor=request.user, uploads=[(f.name, f.read()) for f in files]
-                )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Votre fiche est enregistrée (brouillon).")
-            return redirect("pfmp:sheet_edit", pk=sheet.pk)
-    return _sheet_form_page(request, placement, form, sheet, status=400)
-
-
-@upload_limit(MAX_RESOURCE_BYTES, permission="pfmp.write_own", max_total=5 * MAX_RESOURCE_BYTES)
-@require_http_methods(["GET", "POST"])
-@establishment_permission_required("pfmp.write_own", obj=_placement)
-def sheet_create(request, pk: int, obj):
-    return _save_sheet(request, obj)
-
-
-@upload_limit(MAX_RESOURCE_BYTES, permission="pfmp.write_own", max_total=5 * MAX_RESOURCE_BYTES)
-@require_http_methods(["GET", "POST"])
-@establishment_permission_required("pfmp.write_own", obj=_sheet)
-def sheet_edit(request, pk: int, obj):
-    sheet = obj
-    if sheet.status != SheetStatus.DRAFT:
-        if request.method == "POST":
-            messages.error(request, "Cette fiche a été envoyée : elle ne se modifie plus.")
-            return redirect("pfmp:sheet_edit", pk=sheet.pk)
-        return render(
-            request,
-            "pfmp/sheet_sent.html",
-            {"sheet": sheet, "attachments": list(sheet.attachments.all())},
-        )
-    return _save_sheet(request, sheet.placement, sheet)
-
-
-@require_POST
-@establishment_permission_required("pfmp.write_own", obj=_sheet)
-def sheet_send(request, pk: int, obj):
-    services.sheet_send(sheet=obj, actor=request.user)
-    messages.success(request, "Votre fiche est envoyée à votre professeur.")
-    return redirect("pfmp:mine")
-
-
-@require_GET
-@establishment_permission_required("pfmp.view_sheet", obj=_attachment)
-def attachment(request, pk: int, obj):
-    try:
-        handle = default_storage.open(obj.storage_name, "rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type=obj.content_type, filename=obj.name)
-    response["Content-Security-Policy"] = (
-        "default-src 'none'; object-src 'self'; frame-ancestors 'none'"
-        if obj.content_type == "application/pdf"
-        else "default-src 'none'; img-src 'self'; frame-ancestors 'none'; sandbox"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
     return response
