@@ -159,11 +159,24 @@ def package_export(*, establishment, pupil, actor, now=None):
         + [p for p in [pupil_problem(pupil, side="dans votre établissement")] if p]
     )
     out, package_id, counts = package_of(establishment=establishment, pupil=pupil, now=now)
-    other = {"uai": "—", "name": "Paquet de transfert exporté"}
+    sent_record(
+        establishment=establishment,
+        channel=Channel.PACKAGE,
+        package_id=package_id,
+        pupil=pupil,
+        other={"uai": "—", "name": "Paquet de transfert exporté"},
+        actor=actor,
+        counts=counts,
+    )
+    return out, package_id
+
+
+def sent_record(*, establishment, channel, package_id, pupil, other: dict, actor, counts) -> None:
+    """The sender's side of a transfer: its history line and its audit event."""
     history_record(
         establishment=establishment,
         direction=Direction.SENT,
-        channel=Channel.PACKAGE,
+        channel=channel,
         package_id=package_id,
         pupil=pupil,
         other=other,
@@ -178,7 +191,6 @@ def package_export(*, establishment, pupil, actor, now=None):
         other=other,
         counts=counts,
     )
-    return out, package_id
 
 
 # --- Receiving --------------------------------------------------------------------------------

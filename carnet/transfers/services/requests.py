@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from carnet.audit.enums import AuditAction
 from carnet.audit.services import audit_event_record
-from carnet.transfers.enums import Channel, Direction, RequestStatus
+from carnet.transfers.enums import Channel, RequestStatus
 from carnet.transfers.models import (
     TransferRequest,
 )
@@ -15,13 +15,12 @@ from carnet.transfers.package import (
     package_read,
 )
 from carnet.transfers.services.records import (
-    audit_record,
     establishment_problems,
-    history_record,
     package_apply,
     package_of,
     pupil_problem,
     refuse,
+    sent_record,
 )
 
 
@@ -87,23 +86,13 @@ def transfer_request_decide(*, request: TransferRequest, accept: bool, actor) ->
                 actor=actor,
                 channel=Channel.PLATFORM,
             )
-        other = {"uai": requester.uai, "name": requester.name}
-        history_record(
+        sent_record(
             establishment=holder,
-            direction=Direction.SENT,
             channel=Channel.PLATFORM,
             package_id=package_id,
             pupil=pupil,
-            other=other,
+            other={"uai": requester.uai, "name": requester.name},
             actor=actor,
-            counts=counts,
-        )
-        audit_record(
-            establishment=holder,
-            actor=actor,
-            action=AuditAction.TRANSFER_SENT,
-            pupil=pupil,
-            other=other,
             counts=counts,
         )
         locked.status = RequestStatus.DONE
