@@ -8,12 +8,8 @@ from django.utils import timezone
 from carnet.audit.enums import AuditAction
 from carnet.audit.services import audit_event_record
 from carnet.transfers.enums import Channel, RequestStatus
-from carnet.transfers.models import (
-    TransferRequest,
-)
-from carnet.transfers.package import (
-    package_read,
-)
+from carnet.transfers.models import TransferRequest
+from carnet.transfers.package import package_read
 from carnet.transfers.services.records import (
     establishment_problems,
     package_apply,

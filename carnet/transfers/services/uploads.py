@@ -16,9 +16,7 @@ from carnet.transfers.models import (
     PackageUpload,
     TrustedKey,
 )
-from carnet.transfers.package import (
-    Package,
-)
+from carnet.transfers.package import Package
 
 UPLOAD_LIFETIME = datetime.timedelta(hours=24)
 
