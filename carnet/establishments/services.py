@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.text import capfirst
 
 from carnet.accounts.models import User
@@ -88,6 +89,17 @@ def establishment_create(
         changes={"Administrateur": ["", login]},
     )
     return establishment
+
+
+def establishment_first_import_mark(*, establishment: Establishment) -> None:
+    """Date the establishment's first SIECLE import, once: « Nouvel enseignant » waits for it
+    (PRODUCT.md rule 2). Called inside the import's transaction; a later import changes
+    nothing."""
+    if establishment.first_import_at is None:
+        establishment.first_import_at = timezone.now()
+        Establishment.objects.filter(pk=establishment.pk, first_import_at=None).update(
+            first_import_at=establishment.first_import_at
+        )
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ import datetime
 
 from django.utils import timezone
 
-from carnet.establishments.models import Establishment
+from carnet.establishments.services import establishment_first_import_mark
 from carnet.imports.batches import (
     ImportKind,
     import_batch_apply,
@@ -37,15 +37,6 @@ def _plan(*, establishment, payload: dict, choices: dict) -> Plan:
     )
 
 
-def _first_import(*, establishment) -> None:
-    if establishment.first_import_at is None:
-        # « Nouvel enseignant » waits for a first SIECLE import (PRODUCT.md rule 2).
-        establishment.first_import_at = timezone.now()
-        Establishment.objects.filter(pk=establishment.pk).update(
-            first_import_at=establishment.first_import_at
-        )
-
-
 SIECLE = ImportKind(
     kind=BatchKind.SIECLE,
     plan=_plan,
@@ -53,7 +44,7 @@ SIECLE = ImportKind(
     counts=SIECLE_COUNTS,
     empty_counts=EMPTY_COUNTS,
     upload_again="les fichiers",
-    after_apply=_first_import,
+    after_apply=establishment_first_import_mark,
 )
 
 

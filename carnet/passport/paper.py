@@ -37,7 +37,7 @@ def export_problem(establishment) -> str | None:
     return (
         f"Le passeport ne peut pas encore être exporté : il manque {what} de l'établissement. "
         f"L'administrateur de l'établissement {pronoun} renseigne dans Paramètres › "
-        "Etablissement (bouton « Valider ») ; l'export sera alors possible."
+        "Établissement (bouton « Valider ») ; l'export sera alors possible."
     )
 
 

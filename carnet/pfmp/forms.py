@@ -3,7 +3,7 @@ problem at once »)."""
 
 from django import forms
 
-from carnet.core.forms import TextLineField
+from carnet.core.forms import NameField, TextLineField
 from carnet.pfmp.enums import Autonomy
 from carnet.pfmp.weeks import siret_problem
 from carnet.scenarios.forms import MultipleFileField
@@ -34,12 +34,12 @@ class PeriodForm(forms.Form):
 
 
 class PlacementForm(forms.Form):
-    company_name = TextLineField(label="Entreprise", required=False, max_length=150)
+    company_name = NameField(label="Entreprise", required=False, max_length=150)
     company_siret = forms.CharField(
         label="SIRET (facultatif)", required=False, max_length=20, help_text="14 chiffres."
     )
     company_city = TextLineField(label="Commune", required=False, max_length=100)
-    tutor_name = TextLineField(label="Nom du tuteur", required=False, max_length=150)
+    tutor_name = NameField(label="Nom du tuteur", required=False, max_length=150)
     tutor_function = TextLineField(label="Fonction du tuteur", required=False, max_length=100)
     tutor_email = forms.EmailField(
         label="Adresse électronique du tuteur",
@@ -129,7 +129,7 @@ class TutorForm(forms.Form):
         label="Appréciation du tuteur", required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     attendance = TextLineField(label="Assiduité", required=False, max_length=200)
-    signature = TextLineField(
+    signature = NameField(
         label="Votre nom (vaut signature)",
         max_length=150,
         error_messages={"required": "Indiquez votre nom : il vaut signature."},

@@ -15,6 +15,7 @@ from carnet.directory.models import Division, Pupil, StaffMember
 from carnet.directory.school_years import school_year_current
 from carnet.establishments.enums import Academie
 from carnet.establishments.models import Establishment
+from carnet.establishments.services import establishment_first_import_mark
 from carnet.imports.enums import BatchKind, BatchStatus
 from carnet.imports.models import ImportBatch
 from carnet.inspection.models import InspectorGrant, school_year_end
@@ -272,9 +273,7 @@ def demo_load(*, today: datetime.date | None = None) -> list[DemoLogin]:
         created_by_label="Données de démonstration",
         defaults={"applied_at": timezone.now(), "counts": {}},
     )
-    if establishment.first_import_at is None:
-        establishment.first_import_at = timezone.now()
-        establishment.save(update_fields=["first_import_at"])
+    establishment_first_import_mark(establishment=establishment)
     civility, last, first, login = INSPECTOR
     inspector = _user(login, Profile.INSPECTOR, None, first, last.upper())
     # A live access to the demo establishment, until the end of the school year.

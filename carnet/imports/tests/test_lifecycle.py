@@ -1,6 +1,7 @@
 """One lifecycle for every import (carnet/imports/batches.py): what the SIECLE and the
 hors-SIECLE imports both get from it."""
 
+import dataclasses
 import datetime
 import threading
 
@@ -11,11 +12,11 @@ from django.utils import timezone
 
 from carnet.audit.enums import AuditAction
 from carnet.audit.models import AuditEvent
-from carnet.directory.models import Pupil
-from carnet.imports.batches import AlreadyApplied, establishment_lock
+from carnet.directory.models import Division, Pupil
+from carnet.imports.batches import AlreadyApplied, establishment_lock, import_batch_apply
 from carnet.imports.enums import BatchStatus
 from carnet.imports.models import ImportBatch
-from carnet.imports.outside import outside_import_apply
+from carnet.imports.outside import OUTSIDE_IMPORT, outside_import_apply
 from carnet.imports.parsers.files import RawFile
 from carnet.imports.services import siecle_import_apply, siecle_import_preview
 from carnet.imports.tests import generator as gen
@@ -92,6 +93,32 @@ class TestOnce:
         outside_import_apply(batch=batch, actor=None)
         event = AuditEvent.objects.get(action=AuditAction.IMPORT_APPLIED)
         assert event.changes == {"Apprenants": ["", "3 créés"], "Divisions": ["", "2 créées"]}
+
+    def test_a_constraint_broken_while_writing_is_a_french_refusal_and_writes_nothing(
+        self, establishment
+    ):
+        # What another write could do between the plan and the insert: here, once the
+        # real apply has written, a second division with the code of one it created.
+        def apply_then_collide(*, establishment, plan, actor):
+            OUTSIDE_IMPORT.apply(establishment=establishment, plan=plan, actor=actor)
+            first = Division.objects.filter(establishment=establishment).first()
+            Division.objects.create(
+                establishment=establishment,
+                school_year=first.school_year,
+                code=first.code,
+                label="doublon",
+            )
+
+        colliding = dataclasses.replace(OUTSIDE_IMPORT, apply=apply_then_collide)
+        batch = preview(establishment, table(*ROWS))
+        with pytest.raises(ValidationError, match="ont changé pendant l'import : rien n'a été"):
+            import_batch_apply(kind=colliding, batch=batch, actor=None)
+        assert not Pupil.objects.exists() and not Division.objects.exists()
+        assert not AuditEvent.objects.filter(action=AuditAction.IMPORT_APPLIED).exists()
+        assert ImportBatch.objects.get().status == BatchStatus.PREVIEW
+        # The preview is still good once the other write is gone.
+        outside_import_apply(batch=batch, actor=None)
+        assert Pupil.objects.count() == 3
 
 
 @pytest.mark.skipif(

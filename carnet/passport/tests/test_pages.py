@@ -192,7 +192,7 @@ class TestExportRule4:
         page = text(response)
         assert response.redirect_chain[-1][0] == reverse("passport:mine")
         assert "il manque le nom et l'adresse électronique de l'établissement" in page
-        assert "Paramètres › Etablissement" in page
+        assert "Paramètres › Établissement" in page
         assert "Exporter mon passeport" not in page
 
     def test_the_pdf_carries_the_identity_and_the_summary(self, passport):

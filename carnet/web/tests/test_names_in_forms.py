@@ -1,8 +1,14 @@
 """Every form holding a name cleans it (invisible characters dropped, white space
 collapsed) and refuses a deformed one on its field: staff account, learner hors SIECLE,
-inspector grant, establishment name; hors-SIECLE division code and label are cleaned too."""
+inspector grant, establishment name, PFMP company, tutor and tutor's signature (walked over
+every form of every app); hors-SIECLE division code and label are cleaned too."""
+
+import importlib
+import inspect
+import pkgutil
 
 import pytest
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -29,6 +35,43 @@ def field_errors(response, name: str) -> str:
     field = page.find(attrs={"name": name})
     box = field.find_parent(class_="field") if field is not None else None
     return " ".join(box.get_text(" ").split()) if box is not None else ""
+
+
+def project_forms() -> list[type[forms.BaseForm]]:
+    """Every form class defined in the apps' code (tests aside)."""
+    import carnet
+
+    found = []
+    for module_info in pkgutil.walk_packages(carnet.__path__, "carnet."):
+        if ".tests" in module_info.name or ".migrations" in module_info.name:
+            continue
+        module = importlib.import_module(module_info.name)
+        found += [
+            cls
+            for _, cls in inspect.getmembers(module, inspect.isclass)
+            if issubclass(cls, forms.BaseForm) and cls.__module__ == module.__name__
+        ]
+    return found
+
+
+def holds_a_name(field_name: str) -> bool:
+    # « username » is a login (ASCII, checked by its own rules), not a person's name.
+    return field_name != "username" and (field_name.endswith("name") or field_name == "signature")
+
+
+class TestEveryNameFieldOfEveryForm:
+    def test_the_walk_sees_the_forms(self):
+        names = {cls.__name__ for cls in project_forms()}
+        assert {"StaffAccountForm", "LearnerForm", "PlacementForm", "TutorForm"} <= names
+
+    def test_each_is_a_name_field(self):
+        found = [
+            f"{cls.__module__}.{cls.__name__}.{name}"
+            for cls in project_forms()
+            for name, field in getattr(cls, "base_fields", {}).items()
+            if holds_a_name(name) and not isinstance(field, NameField)
+        ]
+        assert found == [], "un nom saisi doit être un NameField (carnet.core.forms)"
 
 
 class TestNameField:

@@ -124,6 +124,15 @@ class TestFrenchTypography:
         ]
         assert found == [], "pluralize accorde à l'anglaise (« 0 élèves ») : |nombre"
 
+    def test_etablissement_keeps_its_accent(self):
+        # Capital « E » only: paths and file names (« /parametres/etablissement/ ») are not read.
+        found = [
+            f"{rel}:{n}"
+            for rel, n, s in everything_read()
+            if re.search(r"\bEtablissement", TEMPLATE_CODE.sub("", s))
+        ]
+        assert found == [], "« Etablissement » : écrire « Établissement »"
+
     @pytest.mark.parametrize(("word", "why"), [("UAJ", "UAI"), ("bientôt", "rien")])
     def test_words_never_read(self, word, why):
         # A literal that is only the word is the name of an XML element (SIECLE's « UAJ »).
