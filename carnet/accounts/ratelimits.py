@@ -1,5 +1,6 @@
 """Rate limits of the e-mails the platform sends on request: « Mot de passe oublié » (per
-address asking, per account reached) and invitations (per account).
+address asking, per account reached) and invitations (per account reached, per sender:
+a head or an administrator can't flood addresses by creating accounts one after another).
 
 Counted in the database (``RateLimitHit``), not in a per-process cache: every worker of a
 deployment sees the same counts. What is counted is stored as a keyed hash only.
@@ -33,6 +34,7 @@ class Limit:
 RESET_PER_ADDRESS = Limit("reset_adresse", "PASSWORD_RESET_ADDRESS_LIMIT")
 RESET_PER_ACCOUNT = Limit("reset_compte", "PASSWORD_RESET_ACCOUNT_LIMIT")
 INVITATION_PER_ACCOUNT = Limit("invitation_compte", "INVITATION_ACCOUNT_LIMIT")
+INVITATION_PER_SENDER = Limit("invitation_envoyeur", "INVITATION_SENDER_LIMIT")
 
 
 def _key(limit: Limit, subject) -> str:

@@ -34,7 +34,12 @@ from carnet.accounts.protection import (
     credentials_protected,
     email_locked,
 )
-from carnet.accounts.ratelimits import INVITATION_PER_ACCOUNT, limit_take
+from carnet.accounts.ratelimits import (
+    INVITATION_PER_ACCOUNT,
+    INVITATION_PER_SENDER,
+    limit_reached,
+    limit_take,
+)
 from carnet.audit.diff import audit_changes
 from carnet.audit.enums import AuditAction
 from carnet.audit.services import audit_event_record
@@ -317,13 +322,18 @@ def staff_account_update(*, user: User, data: dict, actor) -> dict[str, list[str
 
 
 def account_invitation_send(
-    *, user: User, base_url: str, template: str = "accounts/invitation_email.txt"
+    *,
+    user: User,
+    sender: User | None,
+    base_url: str,
+    template: str = "accounts/invitation_email.txt",
 ) -> None:
     """E-mail ``user`` their login and a link to choose their password (Django's reset token).
 
     Nobody else ever sees a password of that account. The link works once, for
     PASSWORD_RESET_TIMEOUT; afterwards « Mot de passe oublié » with the same address sends
-    another one. Sent once the transaction commits.
+    another one. Sent once the transaction commits. Limited per account reached
+    (INVITATION_ACCOUNT_LIMIT an hour) and per ``sender`` (INVITATION_SENDER_LIMIT).
     """
     path = reverse(
         "accounts:password_reset_confirm",
@@ -342,6 +352,13 @@ def account_invitation_send(
             "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
         },
     )
+    if sender is not None and limit_reached(INVITATION_PER_SENDER, sender.pk):
+        count = INVITATION_PER_SENDER.count
+        plural = "s" if count > 1 else ""
+        raise ValidationError(
+            f"Vous avez envoyé {count} invitation{plural} ou lien{plural} dans l'heure, le plus "
+            "que la plateforme permet : attendez une heure avant d'en envoyer d'autres."
+        )
     if not limit_take(INVITATION_PER_ACCOUNT, user.pk):
         count = INVITATION_PER_ACCOUNT.count
         raise ValidationError(
@@ -349,6 +366,8 @@ def account_invitation_send(
             f"envoyé{'s' if count > 1 else ''} à ce compte dans l'heure : attendez avant d'en "
             "envoyer un autre. Les liens déjà envoyés restent valables une heure."
         )
+    if sender is not None:
+        limit_take(INVITATION_PER_SENDER, sender.pk)
     subject = f"{settings.PLATFORM_NAME} : " + (
         "votre compte" if template.endswith("invitation_email.txt") else "nouveau mot de passe"
     )
@@ -443,6 +462,7 @@ def account_invitation_issue(*, user: User, actor, base_url: str) -> str:
         user.save(update_fields=["password", "must_change_password"])
     account_invitation_send(
         user=user,
+        sender=actor,
         base_url=base_url,
         template="accounts/invitation_email.txt" if first else "accounts/reset_link_email.txt",
     )

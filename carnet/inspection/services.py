@@ -119,7 +119,7 @@ def inspector_find_or_create(
                 with_password=False,
             )
             # Inside the savepoint: if it is rolled back, no e-mail is sent.
-            account_invitation_send(user=inspector, base_url=base_url)
+            account_invitation_send(user=inspector, sender=actor, base_url=base_url)
     except (IntegrityError, ValidationError) as exc:
         # Created at the same moment by another head (one inspector per address).
         inspector = inspector_by_email(email)

@@ -232,10 +232,12 @@ PLATFORM_NAME = "Carnet Pro"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Carnet Pro <ne-pas-repondre@localhost>")
 PASSWORD_RESET_TIMEOUT = 3600  # the e-mailed link works for one hour
 # E-mails sent on request, per hour (carnet.accounts.ratelimits): « Mot de passe oublié »
-# asked from one address, links it sends to one account, invitations sent to one account.
+# asked from one address, links it sends to one account, invitations sent to one account
+# and invitations one person (head, administrator) sends in all.
 PASSWORD_RESET_ADDRESS_LIMIT = int(os.environ.get("PASSWORD_RESET_ADDRESS_LIMIT", "5"))
 PASSWORD_RESET_ACCOUNT_LIMIT = int(os.environ.get("PASSWORD_RESET_ACCOUNT_LIMIT", "3"))
 INVITATION_ACCOUNT_LIMIT = int(os.environ.get("INVITATION_ACCOUNT_LIMIT", "3"))
+INVITATION_SENDER_LIMIT = int(os.environ.get("INVITATION_SENDER_LIMIT", "30"))
 # The deployment's Ed25519 key, which signs the transfer packages it sends (created at first
 # use, readable by its owner only). Keep it across deployments and in the backups: other
 # platforms trust packages by its fingerprint (Paramètres › Transferts).

@@ -9,11 +9,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from carnet.accounts.models import RateLimitHit
+from carnet.accounts.models import RateLimitHit, User
 from carnet.accounts.ratelimits import RESET_PER_ADDRESS, limit_take
 from carnet.accounts.services import account_invitation_issue
 from carnet.accounts.tests.factories import UserFactory
 from carnet.core.tests.html import text
+from carnet.inspection.services import inspector_find_or_create
 
 RESET = reverse("accounts:password_reset")
 SAME_ANSWER = "Si un compte utilise cette adresse"
@@ -88,3 +89,53 @@ class TestInvitations:
         assert "3 liens ont déjà été envoyés à ce compte dans l'heure" in text(response)
         with pytest.raises(ValidationError, match="déjà été envoyés"):
             account_invitation_issue(user=head, actor=None, base_url="https://x.fr/")
+
+
+@pytest.mark.django_db
+class TestInvitationsPerSender:
+    """A head creating inspector accounts one after another, each at a new address, or an
+    administrator sending links to many accounts: counted per sender too."""
+
+    def test_a_head_sends_at_most_the_limit_of_new_inspector_invitations(
+        self, users, establishment, settings, django_capture_on_commit_callbacks
+    ):
+        settings.INVITATION_SENDER_LIMIT = 2
+        before = User.objects.count()
+        for n in range(2):
+            with django_capture_on_commit_callbacks(execute=True):
+                inspector_find_or_create(
+                    email=f"ien.{n}@ac-nantes.fr",
+                    first_name="Inès",
+                    last_name=f"Durand{'e' * n}",
+                    actor=users["chef"],
+                    establishment=establishment,
+                    base_url="https://x.fr/",
+                )
+        with pytest.raises(ValidationError, match="2 invitations ou liens dans l'heure"):
+            inspector_find_or_create(
+                email="ien.3@ac-nantes.fr",
+                first_name="Inès",
+                last_name="Martin",
+                actor=users["chef"],
+                establishment=establishment,
+                base_url="https://x.fr/",
+            )
+        assert len(mail.outbox) == 2
+        # The third account was not kept either: no inspector without their invitation.
+        assert User.objects.count() == before + 2
+        assert not User.objects.filter(email="ien.3@ac-nantes.fr").exists()
+
+    def test_another_sender_is_not_held_back(self, users, settings):
+        settings.INVITATION_SENDER_LIMIT = 1
+        teacher, head = users["enseignant"], users["chef"]
+        for account, address in ((teacher, "prof.a@ac-nantes.fr"), (head, "chef.a@ac-nantes.fr")):
+            account.email = address
+            account.save()
+        account_invitation_issue(
+            user=teacher, actor=users["administrateur"], base_url="https://x.fr/"
+        )
+        with pytest.raises(ValidationError, match="1 invitation ou lien dans l'heure"):
+            account_invitation_issue(
+                user=head, actor=users["administrateur"], base_url="https://x.fr/"
+            )
+        account_invitation_issue(user=head, actor=users["chef"], base_url="https://x.fr/")
