@@ -9,6 +9,7 @@ queryset updates, new accounts have no usable password and carry ``was_head`` wh
 (c) import a new DIR individual, and « Générer les identifiants » of its account.
 """
 
+import datetime
 import re
 
 import pytest
@@ -32,7 +33,11 @@ from carnet.accounts.tests.factories import TEST_PASSWORD, UserFactory
 from carnet.core.profiles import Profile
 from carnet.core.tests.html import soup, text
 from carnet.directory.enums import StaffFunction, StaffSource
+from carnet.directory.models import StaffMember
 from carnet.directory.tests.factories import StaffMemberFactory
+from carnet.imports.parsers.files import RawFile
+from carnet.imports.services import siecle_import_run
+from carnet.imports.tests import generator as gen
 
 NEW_HEAD = reverse("accounts:head_new")
 
@@ -279,3 +284,65 @@ class TestHeadSeesEveryHeadAccount:
         for profile in ("administrateur", "enseignant", "apprenant"):
             page = soup(client_of(users[profile]).get(reverse("web:home")))
             assert page.find("section", attrs={"aria-labelledby": "comptes-chef"}) is None
+
+
+@pytest.mark.django_db
+class TestTakeoverPathsThroughRealImports:
+    """Paths (b) and (c) once more, with the STS-web files imported for real (the tests above
+    stand for the import by the rows it leaves)."""
+
+    TODAY = datetime.date(2026, 11, 28)
+
+    def run(self, establishment, school, heads=("90001",)):
+        files = [RawFile(name, content) for name, content in gen.all_files(school).items()]
+        status, _, problems = siecle_import_run(
+            establishment=establishment, uploads=files, today=self.TODAY, heads=heads
+        )
+        assert status == "applied", problems
+
+    def head_of(self, school, sts_id="90001"):
+        return next(s for s in school.staff if s.sts_id == sts_id)
+
+    def test_b_head_imported_as_ens_then_dir_keeps_its_password_from_the_administrator(
+        self, admin_client_a, establishment, diplomas, mails, post
+    ):
+        school = gen.establishment(uai=establishment.uai, pupils=5, teachers=2)
+        self.run(establishment, school)
+        head = StaffMember.objects.get(sts_id="90001").user
+        # The head signs in and chooses a password through their invitation.
+        head.email, head.last_login = "claire@ac-nantes.fr", timezone.now()
+        head.set_password(TEST_PASSWORD)
+        head.save()
+        chosen = head.password
+
+        self.head_of(school).function = "ENS"
+        self.run(establishment, school, heads=())
+        head.refresh_from_db()
+        assert (head.profile, head.was_head) == (Profile.TEACHER, True)
+        response = post(admin_client_a, password_url(head))
+        assert not shows_a_password(response)
+        assert User.objects.get(pk=head.pk).password == chosen
+        assert [m.to for m in mails] == [["claire@ac-nantes.fr"]]
+
+        self.head_of(school).function = "DIR"
+        self.run(establishment, school)
+        head.refresh_from_db()
+        assert (head.profile, head.is_active, head.password) == (Profile.HEAD, True, chosen)
+        response = post(admin_client_a, password_url(head))
+        assert not shows_a_password(response)
+        assert User.objects.get(pk=head.pk).password == chosen
+
+    def test_c_a_new_dir_in_sts_never_has_its_password_shown(
+        self, admin_client_a, establishment, diplomas, mails, post
+    ):
+        school = gen.establishment(uai=establishment.uai, pupils=5, teachers=2)
+        self.run(establishment, school)
+        school.staff.append(gen.Staff("90009", "ADJOINT", "Marc", "DIR"))
+        self.run(establishment, school, heads=("90001", "90009"))
+        deputy = StaffMember.objects.get(sts_id="90009").user
+        assert (deputy.profile, deputy.was_head) == (Profile.HEAD, True)
+        assert not deputy.has_usable_password()
+        response = post(admin_client_a, password_url(deputy))
+        assert not shows_a_password(response)
+        assert "Renseignez d'abord l'adresse électronique" in text(response)
+        assert not User.objects.get(pk=deputy.pk).has_usable_password() and mails == []
