@@ -84,12 +84,17 @@ def excerpt(value: str, length: int = 40) -> str:
     return shown + ("…" if len(value) > length else "")
 
 
-def overlong(model, values: dict, *, who: str, labels: dict[str, str], fix: str) -> list[Problem]:
+def overlong(
+    model, values: dict, *, who: str, labels: dict[str, str], fix: str, where: str = ""
+) -> list[Problem]:
     """An error for each text value longer than its column (never a failure at confirm).
 
-    ``who`` names the record (« Élève MARTIN Léa »), ``labels`` the fields, ``fix`` says
-    where to correct it (« Corrigez-le dans SIECLE puis exportez de nouveau. »).
+    ``who`` names the record (« Élève MARTIN Léa »), ``where`` finds it in its file
+    (« ligne 812 du fichier ElevesSansAdresses.xml », or ""), ``labels`` the fields, ``fix``
+    says where to correct it (« Corrigez-le dans SIECLE puis exportez de nouveau. »).
     """
+    if where:
+        who = f"{who} ({where})"
     problems = []
     for name, value in values.items():
         if not isinstance(value, str):
@@ -104,6 +109,13 @@ def overlong(model, values: dict, *, who: str, labels: dict[str, str], fix: str)
                 )
             )
     return problems
+
+
+def place_in_file(payload: dict, kind: str, line: int | None) -> str:
+    """« ligne 812 du fichier ElevesSansAdresses.xml », for a record of the file of ``kind``
+    (a FileKind value) read at ``line``; "" when the payload does not say."""
+    name = payload.get("sources", {}).get(kind)
+    return f"ligne {line} du fichier {name}" if name and line else ""
 
 
 def shown_number(n: int) -> str:

@@ -158,22 +158,36 @@ def _payload(by_kind: dict[FileKind, ParsedFile], year: int, today: datetime.dat
     sts: StsFile | None = getattr(by_kind.get(FileKind.STS), "data", None)
 
     structures: dict[str, dict] = {}
+    # Where a record is in its file, for the plan's messages (« ligne 812 du fichier … »):
+    # a line number per record, the file names once.
+    sources = {kind.value: parsed.name for kind, parsed in by_kind.items()}
 
-    def structure(code: str, is_group: bool) -> dict:
-        return structures.setdefault(
+    def structure(code: str, is_group: bool, where: str = "") -> dict:
+        item = structures.setdefault(
             code,
-            {"code": code, "label": "", "kind": "groupe" if is_group else "division", "mef": ""},
+            {
+                "code": code,
+                "label": "",
+                "kind": "groupe" if is_group else "division",
+                "mef": "",
+                "where": "",
+            },
         )
+        item["where"] = item["where"] or where
+        return item
+
+    def place(kind: FileKind, line: int) -> str:
+        return f"ligne {line} du fichier {sources[kind.value]}" if line else ""
 
     if structures_file:
         for record in structures_file.structures:
-            item = structure(record.code, record.is_group)
+            item = structure(record.code, record.is_group, place(FileKind.STRUCTURES, record.line))
             item["label"] = item["label"] or record.label
             item["mef"] = item["mef"] or (record.mefs[0] if record.mefs else "")
     assignments: dict[str, list[str]] = {}
     if sts:
         for record in sts.structures:
-            item = structure(record.code, record.is_group)
+            item = structure(record.code, record.is_group, place(FileKind.STS, record.line))
             item["label"] = item["label"] or record.label
             item["mef"] = item["mef"] or (record.mefs[0] if record.mefs else "")
             for teacher_id in record.teacher_ids:
@@ -181,13 +195,16 @@ def _payload(by_kind: dict[FileKind, ParsedFile], year: int, today: datetime.dat
     pupils = []
     if pupils_file:
         mefs_by_division: dict[str, Counter] = defaultdict(Counter)
+        lines = pupils_file.structure_lines
         for record in pupils_file.pupils:
             if record.division:
-                structure(record.division, False)
+                structure(
+                    record.division, False, place(FileKind.PUPILS, lines.get(record.division, 0))
+                )
                 if record.mef:
                     mefs_by_division[record.division][record.mef] += 1
             for group in record.groups:
-                structure(group, True)
+                structure(group, True, place(FileKind.PUPILS, lines.get(group, 0)))
             pupils.append(
                 {
                     "eleve_id": record.eleve_id,
@@ -203,6 +220,7 @@ def _payload(by_kind: dict[FileKind, ParsedFile], year: int, today: datetime.dat
                     "previous_uai": record.previous_uai,
                     "division": record.division,
                     "groups": list(record.groups),
+                    "line": record.line,
                 }
             )
         for code, counter in mefs_by_division.items():
@@ -224,11 +242,13 @@ def _payload(by_kind: dict[FileKind, ParsedFile], year: int, today: datetime.dat
                     "birth_date": _iso(record.birth_date),
                     "function": record.function,
                     "structures": sorted(set(assignments.get(record.sts_id, []))),
+                    "line": record.line,
                 }
             )
     export_date = pupils_file.header.export_date if pupils_file else None
     return {
         "school_year": year,
+        "sources": sources,
         "left_on": _iso(export_date or today),
         "has_pupils": pupils_file is not None,
         "pupils": pupils,

@@ -43,6 +43,7 @@ class PupilRecord:
     previous_uai: str
     division: str = ""  # code of the pupil's division (TYPE_STRUCTURE D)
     groups: tuple[str, ...] = ()  # codes of their groups (TYPE_STRUCTURE G)
+    line: int = 0  # of the ELEVE element, for messages the plan gives later
 
     @property
     def display_name(self) -> str:
@@ -54,6 +55,8 @@ class PupilsFile:
     header: Header
     pupils: list[PupilRecord] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # Code of a division or group → the first line naming it (STRUCTURES_ELEVE).
+    structure_lines: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,7 @@ class StructureRecord:
     is_group: bool
     mefs: tuple[str, ...] = ()
     divisions: tuple[str, ...] = ()  # for a group: the divisions it belongs to
+    line: int = 0
 
 
 @dataclass
@@ -128,6 +132,7 @@ def parse_pupils(content: bytes, name: str) -> PupilsFile:
     pupils: dict[str, PupilRecord] = {}
     order: list[str] = []
     structures: dict[str, tuple[str, list[str]]] = {}
+    structure_lines: dict[str, int] = {}
     for element in iter_elements(content, name, {"PARAMETRES", "ELEVE", "STRUCTURES_ELEVE"}):
         tag = element.tag
         if tag == "PARAMETRES":
@@ -156,6 +161,7 @@ def parse_pupils(content: bytes, name: str) -> PupilsFile:
                 kind = text_of(structure, "TYPE_STRUCTURE").upper()
                 if not code:
                     continue
+                structure_lines.setdefault(code, structure.sourceline or 0)
                 if kind == "D":
                     division = division or code
                 elif kind == "G":
@@ -167,7 +173,9 @@ def parse_pupils(content: bytes, name: str) -> PupilsFile:
         division, groups = structures.get(eleve_id, ("", []))
         records.append(replace(record, division=division, groups=tuple(sorted(set(groups)))))
     _check_duplicate_ine(records, problems)
-    return PupilsFile(header=header, pupils=records, problems=problems)
+    return PupilsFile(
+        header=header, pupils=records, problems=problems, structure_lines=structure_lines
+    )
 
 
 def _pupil(element, problems: list[Problem], name: str) -> PupilRecord | None:
@@ -228,6 +236,7 @@ def _pupil(element, problems: list[Problem], name: str) -> PupilRecord | None:
         entry_date=_date(fields.get("DATE_ENTREE", ""), "date d'entrée", who, problems),
         exit_date=_date(fields.get("DATE_SORTIE", ""), "date de sortie", who, problems),
         previous_uai=text_of(element, "SCOLARITE_AN_DERNIER/CODE_RNE").upper(),
+        line=element.sourceline or 0,
     )
 
 
@@ -290,7 +299,13 @@ def parse_structures(content: bytes, name: str) -> StructuresFile:
                 if text_of(mef, ".")
             )
             structures.append(
-                StructureRecord(code, text_of(element, "LIBELLE_LONG"), False, mefs=mefs)
+                StructureRecord(
+                    code,
+                    text_of(element, "LIBELLE_LONG"),
+                    False,
+                    mefs=mefs,
+                    line=element.sourceline or 0,
+                )
             )
         else:
             divisions = tuple(
@@ -301,6 +316,12 @@ def parse_structures(content: bytes, name: str) -> StructuresFile:
                 if text_of(d, ".")
             )
             structures.append(
-                StructureRecord(code, text_of(element, "LIBELLE_LONG"), True, divisions=divisions)
+                StructureRecord(
+                    code,
+                    text_of(element, "LIBELLE_LONG"),
+                    True,
+                    divisions=divisions,
+                    line=element.sourceline or 0,
+                )
             )
     return StructuresFile(header=header, structures=structures, problems=problems)

@@ -32,6 +32,7 @@ class StaffRecord:
     first_name: str
     birth_date: datetime.date | None
     function: str  # ENS, DIR, EDU, DOC…
+    line: int = 0  # of the INDIVIDU element, for messages the plan gives later
 
     @property
     def display_name(self) -> str:
@@ -45,6 +46,7 @@ class StsStructure:
     is_group: bool
     mefs: tuple[str, ...]
     teacher_ids: tuple[str, ...]  # from SERVICES/SERVICE/ENSEIGNANTS/ENSEIGNANT/@ID
+    line: int = 0
 
 
 @dataclass
@@ -130,6 +132,7 @@ def parse_sts(content: bytes, name: str) -> StsFile:
                     is_group=tag == "GROUPE",
                     mefs=mefs,
                     teacher_ids=teachers,
+                    line=element.sourceline or 0,
                 )
             )
     if year is None:
@@ -189,4 +192,5 @@ def _individual(element, problems: list[Problem], name: str) -> StaffRecord | No
         first_name=first_name,
         birth_date=birth_date,
         function=text_of(element, "FONCTION").upper(),
+        line=element.sourceline or 0,
     )

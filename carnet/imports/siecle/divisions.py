@@ -66,6 +66,7 @@ def plan_divisions(plan: Plan, establishment, payload: dict) -> None:
             who=f"{kind_label} « {excerpt(code, 30)} »",
             labels=FIELD_LABELS,
             fix=FIX_IN_SIECLE,
+            where=item.get("where", ""),
         )
         if too_long:
             plan.problems.extend(too_long)

@@ -8,7 +8,7 @@ from carnet.directory.enums import PupilSource, PupilStatus
 from carnet.directory.models import Pupil
 from carnet.imports.accounts import account_state
 from carnet.imports.parsers.common import error, warning
-from carnet.imports.plans import Change, excerpt, overlong
+from carnet.imports.plans import Change, excerpt, overlong, place_in_file
 from carnet.imports.siecle.base import (
     FIELD_LABELS,
     FIX_IN_SIECLE,
@@ -115,6 +115,7 @@ def plan_pupils(plan: Plan, establishment, payload: dict) -> None:
             who=f"Élève {excerpt(who, 60)}",
             labels=FIELD_LABELS,
             fix=FIX_IN_SIECLE,
+            where=place_in_file(payload, "BEE_ELEVES", record.get("line")),
         )
         if too_long:
             plan.problems.extend(too_long)

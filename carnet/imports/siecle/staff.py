@@ -16,7 +16,7 @@ from carnet.core.profiles import Profile
 from carnet.directory.enums import StaffFunction, StaffSource
 from carnet.directory.models import StaffMember
 from carnet.imports.accounts import AccountState
-from carnet.imports.plans import Change, excerpt, overlong
+from carnet.imports.plans import Change, excerpt, overlong, place_in_file
 from carnet.imports.siecle.base import (
     FIELD_LABELS,
     FIX_IN_STS,
@@ -107,6 +107,7 @@ def plan_staff(plan: Plan, establishment, payload: dict) -> None:
             who=f"Personnel {excerpt(who, 60)}",
             labels=FIELD_LABELS,
             fix=FIX_IN_STS,
+            where=place_in_file(payload, "STS_EDT", record.get("line")),
         )
         if too_long:
             plan.problems.extend(too_long)

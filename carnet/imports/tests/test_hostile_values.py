@@ -1,6 +1,7 @@
 """Hostile values in well-formed files: every value longer than the column it is written to
-is refused with the preview, naming the record, never at « Confirmer l'import » (where
-PostgreSQL would refuse it with an error page, and SQLite keep it whole)."""
+is refused with the preview, naming the record and its line in the file, never at
+« Confirmer l'import » (where PostgreSQL would refuse it with an error page, and SQLite keep
+it whole)."""
 
 import datetime
 
@@ -102,6 +103,45 @@ def test_a_value_longer_than_its_column_is_refused_in_the_preview(case, establis
     assert batch.payload == {} and batch.changes == []
     assert not Pupil.objects.exists() and not StaffMember.objects.exists()
     assert not Division.objects.exists()
+
+
+def line_of(content: bytes, marker: str) -> int:
+    """The line of the file where ``marker`` (a start tag's attribute) is written."""
+    lines = content.decode("iso-8859-15").splitlines()
+    return next(n for n, line in enumerate(lines, start=1) if marker in line)
+
+
+PUPILS_FILE = "ElevesSansAdresses.xml"
+# case: (file, marker of the refused record's start tag, read after the change)
+WHERE = {
+    "division code": (lambda s: "Structures.xml", lambda s: f'CODE_STRUCTURE="{"D" * 31}"'),
+    "ELEVE_ID": (lambda s: PUPILS_FILE, lambda s: f'<ELEVE ELEVE_ID="{"7" * 21}"'),
+    "pupil's MEF": (lambda s: PUPILS_FILE, lambda s: f'<ELEVE ELEVE_ID="{pupil(s).eleve_id}"'),
+    "last name": (lambda s: PUPILS_FILE, lambda s: f'<ELEVE ELEVE_ID="{pupil(s).eleve_id}"'),
+    "division label": (
+        lambda s: "Structures.xml",
+        lambda s: f'CODE_STRUCTURE="{s.divisions[0].code}"',
+    ),
+    "STS ID": (lambda s: f"sts_emp_{s.uai}_{s.year}.xml", lambda s: f'ID="{"9" * 21}"'),
+    "staff first name": (
+        lambda s: f"sts_emp_{s.uai}_{s.year}.xml",
+        lambda s: f'<INDIVIDU ID="{staff(s).sts_id}"',
+    ),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", WHERE)
+def test_the_refusal_gives_the_line_of_the_file(case, establishment, diplomas):
+    change, _, _ = CASES[case]
+    file_of, marker_of = WHERE[case]
+    school = gen.establishment(uai=establishment.uai, pupils=30, teachers=2)
+    change(school)
+    name = file_of(school)
+    line = line_of(gen.all_files(school)[name], marker_of(school))
+    batch = preview(establishment, school)
+    problem = next(p for p in batch.errors if p["code"] == "too_long")
+    assert f"(ligne {line} du fichier {name}) :" in problem["message"], problem["message"]
 
 
 @pytest.mark.django_db

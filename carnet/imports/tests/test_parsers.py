@@ -436,6 +436,7 @@ def test_eleves_avec_adresses_parses_and_records_carry_no_contact_data():
         "previous_uai",
         "division",
         "groups",
+        "line",  # where the record is in its file, for the plan's messages
     }
     everything = repr(result)
     for personal in ("0601020304", "example.invalid", "Lilas", "PARENT", "ADRESSE"):
@@ -548,7 +549,9 @@ def test_sts_functions_kept_and_individuals_without_function_skipped():
         first_name="Claire",
         birth_date=datetime.date(1980, 4, 12),
         function="DIR",
+        line=by_id["90001"].line,
     )
+    assert by_id["90001"].line > 0
     assert by_id["90002"].civility == "M."
     assert by_id["91001"].first_name == "Léa"
 
