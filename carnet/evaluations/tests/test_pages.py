@@ -12,7 +12,12 @@ from carnet.directory.tests.factories import DivisionFactory, PupilFactory
 from carnet.evaluations.enums import EvaluationKind
 from carnet.evaluations.models import Evaluation, EvaluationTarget
 from carnet.evaluations.selectors import scale_of
-from carnet.evaluations.services import CellChange, evaluation_publish, results_record
+from carnet.evaluations.services import (
+    CellChange,
+    CommentChange,
+    evaluation_publish,
+    results_record,
+)
 from carnet.evaluations.tests.conftest import today
 
 pytestmark = pytest.mark.django_db
@@ -228,16 +233,24 @@ class TestListsAndPupil:
                     CellChange(p.pk, evaluation.targets.first().pk, scale[level])
                     for p in school.pupils[:2]
                 ],
+                comments=[
+                    CommentChange(pupil.pk, f"Avis {level} sur {evaluation.title}"),
+                    CommentChange(school.pupils[1].pk, "Avis sur une autre élève"),
+                ],
             )
         client = client_of(account)
         response = client.get(reverse("evaluations:my_results"))
         said = text(response)
         assert "Câblage formatif" in said and "3 Maîtrisé" in said
+        assert "Avis 3 sur Câblage formatif" in said
+        # Nothing of the certificative evaluation before the jury: neither level nor comment.
         assert "Épreuve U31" not in said and "4 Bien maîtrisé" not in said
-        assert school.pupils[1].last_name not in said
+        assert "Avis 4" not in said
+        assert school.pupils[1].last_name not in said and "autre élève" not in said
         evaluation_publish(evaluation=certificative, actor=school.teacher)
         said = text(client.get(reverse("evaluations:my_results")))
         assert "Épreuve U31" in said and "4 Bien maîtrisé" in said
+        assert "Avis 4 sur Épreuve U31" in said
         # The pupil reads no grid.
         assert client.get(reverse("evaluations:grid", args=[formative.pk])).status_code == 403
 
