@@ -14,7 +14,7 @@ from carnet.establishments.enums import ContextField
 from carnet.establishments.models import EntryMaskLabel
 from carnet.inspection.tests.conftest import choose
 from carnet.inspection.tests.factories import InspectorGrantFactory
-from carnet.referentials.models import Criterion
+from carnet.referentials.models import Attitude, Competency, Criterion, Task
 from carnet.scenarios.models import Scenario
 from carnet.scenarios.tests.factories import ScenarioFactory
 from carnet.scenarios.views import detail
@@ -375,6 +375,43 @@ class TestEditPages:
         group = box.find_parent("details")
         assert group.find(attrs={"data-counter": True}).get_text() == f"2 critères sur {len(c2)}"
         assert group.has_attr("open")
+
+    def test_tasks_whole_competencies_and_attitudes_are_kept_and_shown(
+        self, scenario, teacher, client_of, monkeypatch
+    ):
+        diploma = scenario.diploma
+        tasks = list(Task.objects.filter(activity__diploma=diploma).order_by("pk")[:2])
+        c4 = Competency.objects.get(diploma=diploma, code="C4")
+        attitude = Attitude.objects.filter(diploma=diploma).order_by("pk").first()
+        client = client_of(teacher)
+        client.post(
+            url("edit_links", scenario),
+            {"taches": [t.pk for t in tasks], "competences": [c4.pk], "attitudes": [attitude.pk]},
+        )
+        assert set(scenario.tasks.all()) == set(tasks)
+        assert list(scenario.competencies.all()) == [c4]
+        assert list(scenario.attitudes.all()) == [attitude]
+        # Ticked again when the section is opened again.
+        page = soup(client.get(url("edit_links", scenario)))
+        for name, pk in [
+            ("taches", tasks[0].pk),
+            ("competences", c4.pk),
+            ("attitudes", attitude.pk),
+        ]:
+            assert page.find("input", attrs={"name": name, "value": str(pk)}).has_attr("checked")
+        said = text(client.get(url("detail", scenario)))
+        assert tasks[0].code in said and tasks[1].code in said
+        assert c4.code in said and attitude.label[:40] in said
+        rendered = {}
+
+        def spy(*, template, context):
+            rendered["html"] = pdf.render_html(template=template, context=context)
+            return pdf.html_to_pdf(html=rendered["html"])
+
+        monkeypatch.setattr(detail, "render_pdf", spy)
+        assert client.get(url("sheet", scenario)).content.startswith(b"%PDF-")
+        sheet = " ".join(BeautifulSoup(rendered["html"], "html.parser").get_text().split())
+        assert tasks[0].code in sheet and c4.code in sheet and attitude.label[:40] in sheet
 
     def test_an_element_of_another_diploma_is_refused(self, scenario, teacher, client_of, diplomas):
         other = Criterion.objects.filter(competency__diploma=diplomas["CAP-ELEC"]).first()
