@@ -147,7 +147,7 @@ class TestOverview:
             pupil.save()
         client = client_of(klass.teacher)
         client.get(URL)
-        with django_assert_num_queries(10):  # one per result source included
+        with django_assert_num_queries(9):  # one per result source included
             response = client.get(reverse("dashboards:overview", args=[klass.division.pk]))
         page = response.content.decode()
         assert page.count('<th scope="row">') == size
