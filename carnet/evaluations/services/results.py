@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F, FilteredRelation, Q, TextField, Value
 
 from carnet.audit.services import actor_label
+from carnet.directory.models import Pupil
 from carnet.evaluations.grid import level_text
 from carnet.evaluations.models import (
     Evaluation,
@@ -76,9 +77,25 @@ def clean_text(text: str) -> str:
 
 
 READ_ONLY = (
-    "Élève n° {pupil} : sa ligne est en lecture seule pour vous (élève sorti, ou d'une "
-    "division que vous n'enseignez pas) ; rien n'a été enregistré pour lui."
+    "{pupil} : ligne en lecture seule pour vous (élève sorti, ou d'une division que vous "
+    "n'enseignez pas) ; rien n'a été enregistré pour cet élève."
 )
+
+
+def _read_only_refusals(*, evaluation, outcome: RecordOutcome, pupils: dict[str, int]) -> None:
+    """The refusals of rows the actor may not enter, each naming its pupil as the grid shows
+    them (one query, only when there are some: the grid's form lists them above the grid)."""
+    if not pupils:
+        return
+    names = {
+        pk: f"{last} {first}".strip()
+        for pk, last, first in Pupil.objects.of(evaluation.establishment)
+        .filter(pk__in=set(pupils.values()))
+        .values_list("pk", "last_name", "first_name")
+    }
+    for key, pupil in pupils.items():
+        who = names.get(pupil, "Un élève qui n'est pas de l'établissement")
+        outcome.refused[key] = READ_ONLY.format(pupil=who)
 
 
 def _references(*, evaluation, actor, pupil_ids, target_ids, level_ids) -> dict:
@@ -176,10 +193,11 @@ def results_record(
     existing = _lock_and_read(evaluation=evaluation, pupil_ids=pupil_ids, target_ids=target_ids)
 
     writes, deletes, history = [], [], []
+    read_only: dict[str, int] = {}  # key → pupil
     for (pupil, target), change in latest_cells.items():
         key = cell_key(pupil, target)
         if pupil not in refs["rows"]:
-            outcome.refused[key] = READ_ONLY.format(pupil=pupil)
+            read_only[key] = pupil
         elif target not in refs["targets"]:
             outcome.refused[key] = "Cette colonne n'est pas (ou plus) dans l'évaluation."
         elif change.level_id is not None and change.level_id not in refs["levels"]:
@@ -235,7 +253,7 @@ def results_record(
         key = comment_key(pupil)
         text = clean_text(change.text)
         if pupil not in refs["rows"]:
-            outcome.refused[key] = READ_ONLY.format(pupil=pupil)
+            read_only[key] = pupil
         elif len(text) > COMMENT_MAX:
             outcome.refused[key] = f"Un commentaire tient en {COMMENT_MAX} caractères au plus."
         else:
@@ -243,4 +261,5 @@ def results_record(
             rows_changed.append(EvaluationPupil(pk=refs["rows"][pupil], comment=text))
     if rows_changed:
         EvaluationPupil.objects.bulk_update(rows_changed, ["comment"])
+    _read_only_refusals(evaluation=evaluation, outcome=outcome, pupils=read_only)
     return outcome

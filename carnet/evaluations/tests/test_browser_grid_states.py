@@ -148,8 +148,9 @@ def test_a_cell_the_server_refuses_says_so_and_why(
     refused = state_of(page, evaluation, leaver, 1)
     expect(refused).to_have_attribute("data-state", "refused")
     why = (
-        f"Élève n° {leaver.pk} : sa ligne est en lecture seule pour vous (élève sorti, ou d'une "
-        "division que vous n'enseignez pas) ; rien n'a été enregistré pour lui."
+        f"{leaver.last_name} {leaver.first_name} : ligne en lecture seule pour vous (élève "
+        "sorti, ou d'une division que vous n'enseignez pas) ; rien n'a été enregistré pour cet "
+        "élève."
     )
     expect(refused.locator(".cell-state")).to_have_text(f"non enregistrée, refusée : {why}")
     expect(refused).to_have_attribute("title", why)  # for the mouse, as the « ! » invites

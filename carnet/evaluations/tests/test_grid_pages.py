@@ -208,7 +208,8 @@ class TestPlainForm:
             reverse("evaluations:grid_save", args=[evaluation.pk]), data, follow=True
         )
         said = text(response)
-        assert "1 case(s) illisible(s)" in said and f"Élève n° {stranger.pk}" in said
+        assert "1 case illisible : rechargez la page" in said
+        assert f"{stranger.last_name} {stranger.first_name} : ligne en lecture seule" in said
         assert not Result.objects.exists()
 
 

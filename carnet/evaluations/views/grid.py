@@ -111,16 +111,17 @@ def grid_save(request, pk: int, obj):
         messages.info(request, "Aucune modification à enregistrer.")
     refusals = list(dict.fromkeys(outcome.refused.values()))
     if unreadable:
-        refusals.insert(
-            0, f"{unreadable} case(s) illisible(s) : rechargez la page puis recommencez."
-        )
+        cases = "case illisible" if unreadable == 1 else "cases illisibles"
+        refusals.insert(0, f"{unreadable} {cases} : rechargez la page puis recommencez.")
     if refusals:
         more = len(refusals) - SHOWN_REFUSALS
         messages.error(
             request,
             "Non enregistré : "
             + " ".join(refusals[:SHOWN_REFUSALS])
-            + (f" (et {more} autre(s) refus)" if more > 0 else ""),
+            + (
+                f" (et {more} {'autre refus' if more == 1 else 'autres refus'})" if more > 0 else ""
+            ),
         )
     return redirect(reverse("evaluations:grid", args=[obj.pk]) + "#grille")
 
