@@ -1,14 +1,14 @@
 """« Importer une grille remplie »: a filled XLSX grid, previewed, then applied all or nothing.
 
-The rules of the establishment's other imports (carnet/imports/services.py), kept here
-until the shared lifecycle (carnet/imports/batches.py, being written) reaches this branch:
-one preview open per evaluation and user (a new upload abandons the earlier one), 24 hours
-to confirm it, a digest of the changes it announced (the cells' values before and after):
-confirming applies it only if exactly those changes are still to make, under a lock of the
-evaluation (one import at a time), in one transaction; every problem refuses the whole
-file, line by line; the same file sent again changes nothing. Moving onto batches.py is
-replacing ``_lock``, ``_check_open`` and the digest with its functions: the plan
-(``grid_plan``) and the apply (``results_record``) stay.
+The lifecycle of the establishment's other imports (carnet.imports.batches:
+``preview_confirm``, ``written``): 24 hours to confirm a preview, « déjà appliqué » the
+second time, applied under a lock — here of the evaluation (one import at a time) — in one
+transaction, a constraint broken meanwhile refused in French. Its own: one preview open
+per evaluation and user (a new upload abandons the earlier one), and a digest of the
+changes it announced (the cells' values before and after): confirming applies it only if
+exactly those changes are still to make. Every problem refuses the whole file, line by
+line; the same file sent again changes nothing. Each certificative change is in the
+evaluation's history with the file's name (results_record).
 """
 
 import datetime
@@ -38,8 +38,8 @@ from carnet.evaluations.spreadsheets import (
     grid_xlsx,
     read_grid_file,
 )
+from carnet.imports.batches import PREVIEW_LIFETIME, preview_confirm, written
 
-PREVIEW_LIFETIME = datetime.timedelta(hours=24)
 STALE = (
     "Les résultats de la grille ont changé depuis cet aperçu (un co-auteur a peut-être saisi "
     "entre-temps) : déposez de nouveau le fichier pour obtenir un aperçu à jour."
@@ -241,32 +241,25 @@ def _lock(evaluation) -> None:
 
 
 def grid_import_apply(*, grid_import: GridImport, actor) -> GridImport:
-    """Apply a preview, all or nothing. Raises ValidationError (French) if it cannot."""
+    """Apply a preview, all or nothing. Raises ValidationError (French) if it cannot, and
+    AlreadyApplied (carnet.imports.batches) when it was applied already."""
     evaluation = grid_import.evaluation
-    with transaction.atomic():
-        _lock(evaluation)
-        batch = GridImport.objects.select_for_update().get(pk=grid_import.pk)
-        if batch.status != GridImportStatus.PREVIEW:
-            raise ValidationError(
-                "Cet aperçu a déjà été appliqué ou abandonné : déposez de nouveau le fichier."
-            )
-        expired = timezone.now() - batch.created_at > PREVIEW_LIFETIME
-        if expired:
-            grid_import_cancel(grid_import=batch)  # kept: the refusal below rolls nothing back
-        else:
-            _apply(evaluation=evaluation, batch=batch, actor=actor)
-    if expired:
-        raise ValidationError(
-            "Cet aperçu date de plus de 24 heures : déposez de nouveau le fichier."
-        )
-    return batch
+    return preview_confirm(
+        model=GridImport,
+        batch=grid_import,
+        lock=lambda: _lock(evaluation),
+        apply=lambda batch: _apply(evaluation=evaluation, batch=batch, actor=actor),
+        drop=grid_import_cancel_locked,
+        upload_again="le fichier",
+    )
 
 
 def _apply(*, evaluation, batch: GridImport, actor) -> None:
     plan = grid_plan(evaluation=evaluation, actor=actor, lines=_lines_of(batch.payload["lines"]))
     if plan.problems or plan.digest != batch.payload.get("digest"):
         raise ValidationError(STALE)
-    with transaction.atomic():
+
+    def record():
         outcome = results_record(
             evaluation=evaluation,
             actor=actor,
@@ -277,6 +270,8 @@ def _apply(*, evaluation, batch: GridImport, actor) -> None:
         if outcome.refused:
             # Only a change made in between can bring this: nothing of it is kept.
             raise ValidationError(STALE)
+
+    written(record, refusal=STALE)
     batch.status = GridImportStatus.APPLIED
     batch.applied_at = timezone.now()
     batch.counts = plan.counts
@@ -287,6 +282,10 @@ def _apply(*, evaluation, batch: GridImport, actor) -> None:
 @transaction.atomic
 def grid_import_cancel(*, grid_import: GridImport) -> None:
     """« Abandonner »: the preview keeps nothing of the file from then on."""
+    grid_import_cancel_locked(GridImport.objects.select_for_update().get(pk=grid_import.pk))
+
+
+def grid_import_cancel_locked(grid_import: GridImport) -> None:
     if grid_import.status == GridImportStatus.PREVIEW:
         grid_import.status = GridImportStatus.CANCELLED
         grid_import.payload = {}

@@ -15,12 +15,15 @@ l'import » (or the command line, in one go) applies it in one transaction:
 5. one audit event, and the batch saved as applied (its payload emptied).
 
 Each kind of import plugs in its plan and apply functions and its count labels
-(``ImportKind``): carnet.imports.services (SIECLE) and carnet.imports.outside.
+(``ImportKind``): carnet.imports.services (SIECLE) and carnet.imports.outside. Steps 1, 2
+and 4 are ``preview_confirm`` and ``written``, which the re-import of a filled evaluation
+grid (carnet.evaluations.grid_imports: its own preview model, locked by evaluation) uses too.
 """
 
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, transaction
@@ -102,31 +105,73 @@ def import_preview_record(
     return batch
 
 
+def preview_confirm(
+    *,
+    model,
+    batch,
+    lock: Callable[[], None],
+    apply: Callable[[Any], None],
+    drop: Callable[[Any], None],
+    upload_again: str,
+    check: Callable[[Any], ValidationError | None] | None = None,
+):
+    """Confirm any preview (a row of ``model`` with status, created_at, applied_at): under
+    ``lock``, the row locked too, still a preview (else « déjà appliqué », or abandoned) and
+    less than 24 hours old (else ``drop``-ped, and said), then ``apply``-ed all or nothing.
+    ``check``: a further refusal of that kind of preview. Returns the locked row; raises
+    ValidationError (French), AlreadyApplied when it was applied already."""
+    with transaction.atomic():
+        lock()
+        locked = model.objects.select_for_update().get(pk=batch.pk)
+        refusal = (check(locked) if check else None) or status_refusal(locked, upload_again)
+        if refusal is None and timezone.now() - locked.created_at > PREVIEW_LIFETIME:
+            drop(locked)  # kept: the refusal is raised once this transaction commits
+            refusal = ValidationError(
+                f"Cet aperçu date de plus de 24 heures : déposez de nouveau {upload_again}."
+            )
+        if refusal is None:
+            apply(locked)
+            return locked
+    raise refusal
+
+
+def written(write: Callable[[], Any], *, refusal: str):
+    """``write()`` in a savepoint; a constraint another write broke in between (the plans
+    check what they write) becomes ``refusal``, a French ValidationError, nothing written."""
+    try:
+        with transaction.atomic():
+            return write()
+    except (IntegrityError, DataError):
+        raise ValidationError(refusal) from None
+
+
 def import_batch_apply(
     *, kind: ImportKind, batch: ImportBatch, actor, choices: dict | None = None
 ) -> ImportBatch:
     """Apply a preview, all or nothing. Raises ValidationError (French) when it can't, and
     AlreadyApplied when it was applied already."""
-    with transaction.atomic():
-        establishment_lock(batch.establishment)
-        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        refusal = _refusal(kind, locked)
-        if refusal is None and timezone.now() - locked.created_at > PREVIEW_LIFETIME:
-            _drop(locked)  # kept: the refusal is raised once this transaction commits
-            refusal = ValidationError(
-                f"Cet aperçu date de plus de 24 heures : déposez de nouveau {kind.upload_again}."
-            )
-        if refusal is None:
-            return _apply_locked(kind, locked, actor, choices or {})
-    raise refusal
+    return preview_confirm(
+        model=ImportBatch,
+        batch=batch,
+        lock=lambda: establishment_lock(batch.establishment),
+        check=lambda locked: _kind_refusal(kind, locked),
+        apply=lambda locked: _apply_locked(kind, locked, actor, choices or {}),
+        drop=_drop,
+        upload_again=kind.upload_again,
+    )
 
 
-def _refusal(kind: ImportKind, batch: ImportBatch) -> ValidationError | None:
+def _kind_refusal(kind: ImportKind, batch: ImportBatch) -> ValidationError | None:
     if batch.kind != kind.kind:
         return ValidationError(
             "Cet aperçu n'est pas celui d'un import de ce type : ouvrez-le depuis "
             "l'historique des imports."
         )
+    return None
+
+
+def status_refusal(batch, upload_again: str) -> ValidationError | None:
+    """Why a preview can't be confirmed any more (applied, abandoned, refused), or None."""
     if batch.status == BatchStatus.APPLIED:
         applied = timezone.localtime(batch.applied_at)
         return AlreadyApplied(
@@ -136,7 +181,7 @@ def _refusal(kind: ImportKind, batch: ImportBatch) -> ValidationError | None:
     if batch.status != BatchStatus.PREVIEW:
         return ValidationError(
             f"Cet aperçu a été abandonné ou refusé : rien n'a été importé. Déposez de nouveau "
-            f"{kind.upload_again}."
+            f"{upload_again}."
         )
     return None
 
@@ -160,15 +205,11 @@ def _apply_locked(kind: ImportKind, batch: ImportBatch, actor, choices: dict) ->
 
 
 def _write(kind: ImportKind, *, establishment, plan, files: list[dict], actor) -> None:
-    try:
-        with transaction.atomic():
-            kind.apply(establishment=establishment, plan=plan, actor=actor)
-    except (IntegrityError, DataError):
-        # Only a change made in between can bring this (the plan checks what it writes).
-        raise ValidationError(
-            "Les données de l'établissement ont changé pendant l'import : rien n'a été "
-            f"importé. Déposez de nouveau {kind.upload_again}."
-        ) from None
+    written(
+        lambda: kind.apply(establishment=establishment, plan=plan, actor=actor),
+        refusal="Les données de l'établissement ont changé pendant l'import : rien n'a été "
+        f"importé. Déposez de nouveau {kind.upload_again}.",
+    )
     if kind.after_apply is not None:
         kind.after_apply(establishment=establishment)
     if plan.writes_anything:

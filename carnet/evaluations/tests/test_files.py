@@ -8,6 +8,7 @@ import zipfile
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,12 +16,14 @@ from carnet.core.tests.html import soup, text
 from carnet.directory.enums import PupilStatus
 from carnet.directory.models import Pupil
 from carnet.documents.pdf import html_document
+from carnet.evaluations import grid_imports
 from carnet.evaluations.enums import EvaluationKind, GridImportStatus
 from carnet.evaluations.grid_imports import grid_export
 from carnet.evaluations.models import EvaluationPupil, GridImport, Result, ResultChange
 from carnet.evaluations.paper import paper_grid_html
 from carnet.evaluations.selectors import scale_of
 from carnet.evaluations.services import CellChange, CommentChange, results_record
+from carnet.imports.enums import BatchStatus
 
 pytestmark = pytest.mark.django_db
 HEADER_ROW = 5
@@ -200,9 +203,15 @@ class TestReimport:
         response = client.post(
             reverse("evaluations:import_confirm", args=[evaluation.pk, batch.token]), follow=True
         )
-        assert "La grille remplie est importée : 4 cases modifiées, 1 commentaire(s)." in text(
-            response
+        said = text(response)
+        assert "La grille remplie est importée : 4 cases modifiées, 1 commentaire modifié." in said
+        changes = ResultChange.objects.count()
+        # Confirmed a second time (another tab, a double click): said, nothing written again.
+        again = client.post(
+            reverse("evaluations:import_confirm", args=[evaluation.pk, batch.token]), follow=True
         )
+        assert "Cet import a déjà été appliqué (le " in text(again)
+        assert ResultChange.objects.count() == changes
         assert results(evaluation) == {
             (school.pupils[0].pk, targets[1].pk): "4",
             (school.pupils[1].pk, targets[0].pk): "absent",
@@ -437,3 +446,35 @@ class TestHostileFiles:
     def test_a_damaged_workbook(self, school, evaluation, client_of, export):
         said = self.refused_with(client_of(school.teacher), evaluation, export[: len(export) // 2])
         assert "endommagé" in said
+
+
+class TestReimportLifecycle:
+    """The grid's re-import confirms through the imports' one lifecycle (carnet.imports.batches)."""
+
+    def test_the_preview_states_are_the_imports_states(self):
+        assert dict(GridImportStatus.choices) == dict(BatchStatus.choices)
+
+    def test_a_constraint_broken_while_writing_is_refused_and_writes_nothing(
+        self, school, evaluation, client_of, monkeypatch
+    ):
+        workbook = workbook_of(grid_export(evaluation=evaluation))
+        workbook["Grille"].cell(HEADER_ROW + 1, 5).value = "4"
+        workbook["Grille"].cell(HEADER_ROW + 2, 5).value = "3"
+        client = client_of(school.teacher)
+        upload(client, evaluation, saved(workbook))
+        batch = the_batch()
+        before = results(evaluation)
+        real = grid_imports.results_record
+
+        def then_collide(**kwargs):
+            real(**kwargs)
+            raise IntegrityError("written by someone else meanwhile")
+
+        monkeypatch.setattr(grid_imports, "results_record", then_collide)
+        response = client.post(
+            reverse("evaluations:import_confirm", args=[evaluation.pk, batch.token]), follow=True
+        )
+        assert "Les résultats de la grille ont changé depuis cet aperçu" in text(response)
+        assert results(evaluation) == before
+        batch.refresh_from_db()
+        assert batch.status == GridImportStatus.PREVIEW

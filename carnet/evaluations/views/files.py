@@ -116,13 +116,15 @@ def import_confirm(request, pk: int, token: str, obj):
         return redirect("evaluations:import_preview", pk=obj.pk, token=token)
     counts = batch.counts
     changed = counts.get("set", 0) + counts.get("cleared", 0)
+    comments = counts.get("comments", 0)
     messages.success(
         request,
         "La grille remplie est importée : "
         + (
             f"{changed} case{'s' if changed > 1 else ''} modifiée{'s' if changed > 1 else ''}, "
-            f"{counts.get('comments', 0)} commentaire(s)."
-            if changed or counts.get("comments")
+            f"{comments} commentaire{'s' if comments > 1 else ''} "
+            f"modifié{'s' if comments > 1 else ''}."
+            if changed or comments
             else "elle ne changeait rien."
         ),
     )
